@@ -1,0 +1,90 @@
+"""JieBang application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+
+from config import get_config
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _select_locale():
+    from flask import current_app
+
+    lang = request.cookies.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(overrides: dict | None = None, config_name: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "app" / "static"),
+        instance_path=str(Path(os.environ.get("JIEBANG_INSTANCE_DIR", ROOT / "instance")).resolve()),
+    )
+    config_cls = get_config(config_name)
+    app.config.from_object(config_cls)
+    app.config["POLICY"] = dict(config_cls.POLICY)
+    if overrides:
+        app.config.update(overrides)
+    config_cls.validate(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .core import db as _sqlite_setup  # noqa: F401  (registers engine pragmas)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(ROOT / "app" / "translations"))
+    limiter.init_app(app)
+    _init_login(app)
+
+    from . import models  # noqa: F401  (imports every domain's tables)
+    _register_blueprints(app)
+
+    from .core.errors import register_error_handlers
+    from .core.security import add_security_headers
+    from .core.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    app.after_request(add_security_headers)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_login(app):
+    from flask_babel import lazy_gettext as _l
+
+    from .auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("请先登录后再访问此页面。")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        if not str(user_id).isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app):
+    from .auth.admin_views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+
+    for bp in (core_bp, auth_bp, admin_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,106 @@
+"""Every state change of users and organisations. Nothing here commits."""
+from __future__ import annotations
+
+from ..core.audit import record_event
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .models import BadCreditRecord, Organisation, Role, User
+from .rules import normalise_email, password_problem
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is shown to the user."""
+
+
+def create_organisation(*, name, org_type, credit_code, actor=None, short_name=None,
+                        district=None, field=None, is_credit_code_synthetic=False) -> Organisation:
+    from ..core import credit_code as cc
+
+    code = cc.normalise(credit_code)
+    problem = cc.validation_error(code)
+    if problem:
+        raise AccountError(problem)
+    if Organisation.query.filter_by(credit_code=code).first():
+        raise AccountError("该统一社会信用代码已登记")
+    if Organisation.query.filter_by(name=name.strip()).first():
+        raise AccountError("该单位名称已登记")
+    org = Organisation(
+        name=name.strip(), short_name=short_name or None, org_type=org_type, credit_code=code,
+        district=district or None, field=field or None,
+        is_credit_code_synthetic=is_credit_code_synthetic, is_active=True,
+    )
+    db.session.add(org)
+    record_event(org, "organisation_created", actor=actor, data={"credit_code": code})
+    return org
+
+
+def set_organisation_active(org: Organisation, active: bool, *, actor, reason=None) -> None:
+    if org.is_active == active:
+        return
+    org.is_active = active
+    record_event(org, "organisation_enabled" if active else "organisation_disabled",
+                 actor=actor, reason=reason)
+
+
+def add_bad_credit_record(org: Organisation, *, recorded_on, reason, source=None, actor) -> BadCreditRecord:
+    record = BadCreditRecord(organisation=org, recorded_on=recorded_on, reason=reason,
+                             source=source, created_by_id=actor.id if actor else None)
+    db.session.add(record)
+    record_event(org, "bad_credit_recorded", actor=actor, reason=reason,
+                 data={"recorded_on": recorded_on.isoformat(), "source": source})
+    return record
+
+
+def create_user(*, email, name, role: Role, password, organisation=None, phone=None,
+                actor=None) -> User:
+    email = normalise_email(email)
+    if User.query.filter_by(email=email).first():
+        raise AccountError("该电子邮箱已被注册")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    if role is Role.APPLICANT and organisation is None:
+        raise AccountError("单位用户必须选择所属单位")
+    user = User(email=email, name=name.strip(), role=role, organisation=organisation,
+                phone=phone or None, is_active_flag=True)
+    user.set_password(password)
+    db.session.add(user)
+    record_event(user, "user_created", actor=actor, data={"role": role.value, "email": email})
+    return user
+
+
+def set_user_active(user: User, active: bool, *, actor, reason=None) -> None:
+    if actor is not None and user.id == actor.id and not active:
+        raise AccountError("不能停用自己的账号")
+    if user.is_active_flag == active:
+        return
+    user.is_active_flag = active
+    record_event(user, "user_enabled" if active else "user_disabled", actor=actor, reason=reason)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError("当前密码不正确")
+    problem = password_problem(new)
+    if problem:
+        raise AccountError(problem)
+    if user.check_password(new):
+        raise AccountError("新密码不能与当前密码相同")
+    user.set_password(new)
+    user.password_changed_at = utcnow()
+    record_event(user, "password_changed", actor=user)
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    record_event(user, "login", actor=user)
+
+
+def reset_password(user: User, password: str, *, actor=None, reason: str | None = None) -> None:
+    """Administrator recovery: set a new password without knowing the old one."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user.set_password(password)
+    user.password_changed_at = utcnow()
+    record_event(user, "password_reset", actor=actor, reason=reason)

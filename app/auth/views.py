@@ -1,0 +1,66 @@
+"""Login, logout, change password. Thin: form -> operation -> commit -> redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..core.urls import safe_next
+from ..extensions import db, limiter
+from . import operations
+from .forms import ChangePasswordForm, LoginForm
+from .models import User
+from .rules import normalise_email
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.query.filter_by(email=normalise_email(form.email.data)).first()
+        if user is None or not user.check_password(form.password.data):
+            flash(_("电子邮箱或密码不正确"), "error")
+            return render_template("auth/login.html", form=form), 401
+        if not user.is_active:
+            flash(_("该账号已停用，请联系系统管理员"), "error")
+            return render_template("auth/login.html", form=form), 403
+        login_user(user, remember=form.remember.data)
+        operations.record_login(user)
+        db.session.commit()
+        return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("您已安全退出"), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(current_user, form.current_password.data, form.new_password.data)
+        except operations.AccountError as exc:
+            flash(str(exc), "error")
+            return render_template("auth/change_password.html", form=form), 400
+        db.session.commit()
+        flash(_("密码已修改"), "success")
+        return redirect(url_for("core.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,68 @@
+"""Command-line interface: ``flask --app wsgi demo seed``, ``users create`` ..."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    demo = AppGroup("demo", help="演示数据 / demo data")
+    users = AppGroup("users", help="用户管理 / user accounts")
+
+    @demo.command("seed")
+    def demo_seed():
+        """Load demo organisations, users (and each domain's demo records). Idempotent."""
+        from .core import demo as demo_module
+
+        demo_module.run_all(echo=click.echo)
+        click.echo("演示数据已就绪。")
+
+    @users.command("create")
+    @click.option("--role", required=True, type=click.Choice(["admin", "bureau", "finance", "expert", "applicant"]))
+    @click.option("--email", required=True)
+    @click.option("--password", required=True)
+    @click.option("--name", default=None)
+    @click.option("--organisation", "organisation", default=None, help="单位名称或统一社会信用代码")
+    def users_create(role, email, password, name, organisation):
+        """Create a user account."""
+        from .auth.models import Organisation, Role
+        from .auth.operations import AccountError, create_user
+
+        org = None
+        if organisation:
+            org = (Organisation.query.filter_by(credit_code=organisation.upper()).first()
+                   or Organisation.query.filter_by(name=organisation).first())
+            if org is None:
+                raise click.ClickException(f"找不到单位：{organisation}")
+        try:
+            user = create_user(email=email, name=name or email.split("@")[0], role=Role(role),
+                               password=password, organisation=org)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        click.echo(f"已创建用户 {user.email}（{user.role.label}）")
+
+    @users.command("set-password")
+    @click.option("--email", required=True)
+    @click.option("--password", required=True)
+    def users_set_password(email, password):
+        """Reset a user's password (administrator recovery)."""
+        from .auth.models import User
+        from .auth.operations import AccountError, reset_password
+        from .auth.rules import normalise_email
+
+        user = User.query.filter_by(email=normalise_email(email)).first()
+        if user is None:
+            raise click.ClickException(f"找不到用户：{email}")
+        try:
+            reset_password(user, password, actor=None, reason="CLI")
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        click.echo("密码已重置")
+
+    app.cli.add_command(demo)
+    app.cli.add_command(users)

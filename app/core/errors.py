@@ -1,0 +1,44 @@
+"""Error pages in the site's style (and JSON for the API)."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import db
+
+MESSAGES = {
+    400: (_l("请求无效"), _l("提交的内容不完整或格式不正确，请返回检查后重试。")),
+    401: (_l("需要登录"), _l("请先登录后再访问此页面。")),
+    403: (_l("无权访问"), _l("您的账号没有访问此页面或执行此操作的权限。")),
+    404: (_l("页面不存在"), _l("您访问的页面不存在或已被删除。")),
+    405: (_l("请求方式不被允许"), _l("此页面不支持该请求方式。")),
+    409: (_l("状态冲突"), _l("该事项的状态已经改变，请刷新页面后重试。")),
+    413: (_l("上传内容过大"), _l("上传的文件超过了系统允许的大小，请压缩或拆分后重新上传。")),
+    429: (_l("操作过于频繁"), _l("请求次数过多，请稍后再试。")),
+    500: (_l("系统错误"), _l("系统发生内部错误，我们已记录此问题，请稍后再试。")),
+}
+
+
+def _render(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        return {"error": {"status": status, "title": str(title), "message": detail or str(message)}}, status
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           detail=detail), status
+
+
+def register_error_handlers(app):
+    for status in MESSAGES:
+        if status == 500:
+            continue
+        app.register_error_handler(status, lambda exc, s=status: _render(s))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _render(400, str(_l("表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。")))
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        return _render(500)

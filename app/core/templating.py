@@ -1,0 +1,41 @@
+"""Template globals and filters: navigation, money, time, languages."""
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import money, navigation, timeutil
+
+
+def register_template_helpers(app):
+    from ..auth.models import Role
+
+    navigation.register(_l("工作台"), "core.dashboard", [r.value for r in Role], order=0)
+    navigation.register(_l("用户管理"), "admin.users", [Role.ADMIN], order=90)
+    navigation.register(_l("单位管理"), "admin.organisations", [Role.ADMIN], order=91)
+    navigation.register(_l("政策参数"), "core.policy_settings", [Role.ADMIN], order=92)
+    navigation.register(_l("操作日志"), "core.audit_log", [Role.ADMIN, Role.BUREAU], order=93)
+
+    @app.context_processor
+    def inject():
+        return {
+            "nav_items": navigation.items_for(current_user),
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+    @app.template_global()
+    def url_with_page(page: int) -> str:
+        args = request.args.to_dict()
+        args["page"] = page
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    app.jinja_env.filters["yuan"] = money.format_yuan
+    app.jinja_env.filters["wan"] = money.format_wan
+    app.jinja_env.filters["rmb_upper"] = money.rmb_upper
+    app.jinja_env.filters["local_dt"] = timeutil.format_local
+    app.jinja_env.filters["local_dt_short"] = lambda v: timeutil.format_local(v, with_zone=False)
+    app.jinja_env.filters["cn_date"] = timeutil.chinese_date

@@ -1,0 +1,3 @@
+"""Imports every domain's models so metadata (and Alembic) sees all tables."""
+from .auth.models import BadCreditRecord, Organisation, User  # noqa: F401
+from .core.models import AuditEvent, PolicySetting  # noqa: F401

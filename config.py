@@ -1,0 +1,153 @@
+"""Configuration classes.
+
+Every value can be overridden from the environment. ``APP_ENV`` picks the class
+(development | testing | production); ``create_app`` calls ``validate`` so a
+production start-up with a missing or default secret refuses to run.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("JIEBANG_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEFAULT_SECRET = "dev-insecure-secret-change-me"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+# Policy defaults from shared/domain.md §4. Each can be overridden per deployment
+# from the admin policy page (rows in ``policy_settings``) without code changes.
+POLICY_DEFAULTS: dict[str, int] = {
+    "max_time_limit_months": 36,            # rule 3
+    "min_agreement_total_fen": 5_000_000_00,  # rule 4 (5,000,000 yuan)
+    "single_project_cap_fen": 10_000_000_00,  # rule 5 (10,000,000 yuan)
+    "enterprise_self_funding_ratio": 2,     # rule 6: self : fiscal >= 2:1
+    "academic_self_funding_ratio": 1,       # rule 6: self : fiscal >= 1:1
+    "max_consortium_members": 5,            # rule 7: besides the lead
+    "bad_credit_lookback_years": 3,         # rule 8
+    "score_deviation_flag_points": 20,      # rule 12
+    "publicity_working_days": 7,            # rule 14
+    "max_extension_months": 12,             # rule 18
+    "acceptance_due_months": 3,             # rule 18
+    "min_bid_window_days": 20,              # minimum bid window after publication
+    "conflict_lookback_years": 3,           # rule 11
+}
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jiebang.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Uploads
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    DOCUMENT_STORE = os.environ.get("DOCUMENT_STORE", str(INSTANCE_DIR / "documents"))
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    MAX_FILE_SIZE = _env_int("MAX_FILE_SIZE", 10 * 1024 * 1024)
+    MAX_BID_UPLOAD_TOTAL = _env_int("MAX_BID_UPLOAD_TOTAL", 50 * 1024 * 1024)
+
+    # Time and language
+    TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh": "简体中文", "en": "English"}
+
+    # Rate limiting (Flask-Limiter); Redis in production, memory elsewhere.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+
+    # Public base URL used in QR codes of issued documents.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Mail (notifications). Empty host = mail disabled, in-app notices only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@jiebang.local")
+
+    DEMO_DATA_PATH = os.environ.get(
+        "DEMO_DATA_PATH", str(BASE_DIR.parent / "shared" / "data" / "jiaozuo_demo.json")
+    )
+    DEMO_DATA_FALLBACK = str(BASE_DIR / "app" / "core" / "data" / "jiaozuo_demo.json")
+
+    POLICY = dict(POLICY_DEFAULTS)
+    PAGE_SIZE = 20
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Refuse to start with a configuration that cannot work."""
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            raise RuntimeError("DATABASE_URL is not set")
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = True
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        super().validate(config)
+        key = config.get("SECRET_KEY") or ""
+        if key in ("", DEFAULT_SECRET) or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if "DATABASE_URL" not in os.environ:
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[BaseConfig]:
+    name = name or os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown APP_ENV {name!r}; use one of {sorted(CONFIGS)}") from None
