@@ -64,6 +64,7 @@ class BaseConfig:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug default cost (n=32768)
 
     # Uploads
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
@@ -119,6 +120,8 @@ class TestingConfig(BaseConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = True
     PUBLIC_BASE_URL = "http://localhost"
+    # Cheap hashes keep the suite fast; production keeps werkzeug's default cost.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 
 class ProductionConfig(BaseConfig):

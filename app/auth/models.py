@@ -126,7 +126,10 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         # werkzeug's scrypt: a maintained, salted, memory-hard hash.
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        from flask import current_app
+
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

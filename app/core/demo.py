@@ -44,7 +44,24 @@ def load_demo_data() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _import_domain_steps() -> None:
+    """Import ``app.<domain>.demo`` modules so their @seed_step functions register."""
+    import importlib
+    import pkgutil
+
+    import app as app_package
+
+    for module in pkgutil.iter_modules(app_package.__path__):
+        if module.ispkg and module.name != "core":
+            try:
+                importlib.import_module(f"app.{module.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"app.{module.name}.demo":
+                    raise
+
+
 def run_all(echo=print) -> dict:
+    _import_domain_steps()
     data = load_demo_data()
     context: dict = {"data": data, "passwords": {}}
     for _order, name, fn in sorted(_STEPS, key=lambda s: s[0]):

@@ -1,0 +1,49 @@
+# JieBang — two commands for a newcomer:
+#   make run    install everything, migrate, load demo data, serve at http://127.0.0.1:5000
+#   make test   install everything and run the full test suite
+# Set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to test on PostgreSQL.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: CJK fonts for PDFs, Chromium for browser tests, poppler for PDF checks,
+# Pango/HarfBuzz for WeasyPrint.
+SYSTEM_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+
+.PHONY: run test install system-deps python-deps translations assets serve clean
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+
+install: system-deps python-deps translations assets
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+python-deps: $(VENV)/.installed
+
+translations: python-deps
+	$(BIN)/pybabel compile -q -d app/translations
+
+assets: python-deps
+	@if [ -f scripts/build_fonts.py ]; then $(BIN)/python scripts/build_fonts.py; fi
+
+clean:
+	rm -rf $(VENV) instance

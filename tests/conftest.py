@@ -1,0 +1,166 @@
+"""Test fixtures.
+
+* One schema per test session (create_all on SQLite or on ``TEST_DATABASE_URL``);
+  every test starts from empty tables (rows deleted after each test), so tests are
+  isolated yet may commit and use several connections (concurrency tests).
+* Warnings are errors (``pytest_configure``).
+* Real outbound mail is refused.
+"""
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("APP_ENV", "testing")
+
+from app import create_app  # noqa: E402
+from app.extensions import db, limiter  # noqa: E402
+
+from .factories import Factories  # noqa: E402
+
+
+def pytest_configure(config):
+    config.addinivalue_line("filterwarnings", "error")
+    # Third-party deprecations we cannot fix must be listed here with a reason.
+    config.addinivalue_line("markers", "browser: Playwright tests in Debian's Chromium")
+    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL")
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    storage = tmp_path_factory.mktemp("storage")
+    application = create_app(
+        config_name="testing",
+        overrides={
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+            "UPLOAD_FOLDER": str(storage / "uploads"),
+            "DOCUMENT_STORE": str(storage / "documents"),
+        },
+    )
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_all_tables():
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            has_seq = conn.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first()
+            if has_seq:
+                conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(app):
+    ctx = app.app_context()
+    ctx.push()
+    limiter.reset()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _empty_all_tables()
+        ctx.pop()
+
+
+class OutboundMailRefused(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_outbound_mail(monkeypatch):
+    """Any attempt to open an SMTP connection fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise OutboundMailRefused("tests must not send real e-mail")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
+    monkeypatch.setattr(smtplib, "LMTP", refuse)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app):
+    """Factory fixtures: ``make.user(role=...)``, ``make.org(...)``."""
+    return Factories()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no csrf_token in page"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that logs in and posts forms with their CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, url: str = "/login") -> str:
+        return csrf_from(self.client.get(url).get_data(as_text=True))
+
+    def login(self, user_or_email, password: str = "Passw0rd-123"):
+        email = getattr(user_or_email, "email", user_or_email)
+        response = self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": self.token("/login")}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def post(self, url: str, data: dict | None = None, *, token_from: str | None = None, **kwargs):
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.token(token_from or "/dashboard"))
+        return self.client.post(url, data=payload, **kwargs)
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def login_as(app, make):
+    """``login_as("bureau")`` -> a logged-in Browser for a fresh user of that role."""
+
+    def _login(role: str, **kwargs):
+        user = make.user(role=role, **kwargs)
+        b = Browser(app.test_client())
+        b.login(user)
+        b.user = user
+        return b
+
+    return _login
