@@ -8,11 +8,13 @@
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import smtplib
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 os.environ.setdefault("APP_ENV", "testing")
@@ -37,6 +39,21 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh contextvars context.
+
+    The test itself holds an app context (for factories and queries); without this,
+    Flask would reuse it for requests, sharing ``g`` (the logged-in user, the CSRF
+    token) and the DB session between clients. Here every request gets its own
+    app context, exactly as in production. Objects the test holds may then be
+    stale after a request: re-read them (``db.session.refresh(obj)``).
+    """
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # read and close file responses at once
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     storage = tmp_path_factory.mktemp("storage")
@@ -48,6 +65,7 @@ def app(tmp_path_factory):
             "DOCUMENT_STORE": str(storage / "documents"),
         },
     )
+    application.test_client_class = IsolatedClient
     with application.app_context():
         db.drop_all()
         db.create_all()
@@ -135,7 +153,7 @@ class Browser:
         response = self.client.post(
             "/login", data={"email": email, "password": password, "csrf_token": self.token("/login")}
         )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        assert response.status_code == 302, re.findall(r"class=\"(?:flash|error)[^\"]*\"[^>]*>([^<]*)", response.get_data(as_text=True))
         return response
 
     def post(self, url: str, data: dict | None = None, *, token_from: str | None = None, **kwargs):

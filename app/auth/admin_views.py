@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from wtforms.fields.choices import SelectChoice
 
 from ..core.pagination import paginate
 from ..core.permissions import load_or_404, role_required
@@ -18,7 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _org_choices():
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return [(0, _("（无）"))] + [(o.id, o.name) for o in orgs]
+    return [SelectChoice(0, _("（无）"))] + [SelectChoice(o.id, o.name) for o in orgs]
 
 
 @bp.route("/users")

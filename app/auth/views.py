@@ -15,12 +15,26 @@ from .rules import normalise_email
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit():
+def _ip_limit():
+    return current_app.config["LOGIN_RATE_LIMIT_PER_IP"]
+
+
+def _account_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_key():
+    return "login:" + normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the limits."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_ip_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))

@@ -27,8 +27,11 @@ class LabelledEnum(str, enum.Enum):
         return self.value
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list:
+        """Options for a WTForms SelectField (labels translated when rendered)."""
+        from wtforms.fields.choices import SelectChoice
+
+        return [SelectChoice(m.value, m._label) for m in cls]
 
 
 def EnumType(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
