@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from config import get_config
 
@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _select_locale():
     from flask import current_app
 
-    lang = request.cookies.get("lang")
+    # Outside a request (CLI, background jobs, tests) labels use the default locale.
+    lang = request.cookies.get("lang") if has_request_context() else None
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
