@@ -6,6 +6,7 @@ package does not cover raise :class:`CalendarNotCovered` instead of guessing.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -25,8 +26,28 @@ class CalendarNotCovered(ValueError):
         )
 
 
+_frozen: datetime | None = None
+
+
 def utcnow() -> datetime:
+    """The server clock (aware UTC). Tests move it with :func:`frozen_time`."""
+    if _frozen is not None:
+        return _frozen
     return datetime.now(timezone.utc)
+
+
+@contextmanager
+def frozen_time(moment: datetime):
+    """Make :func:`utcnow` return ``moment`` (aware) inside the block — for tests and
+    for replaying deadlines; every module reads the clock through this function."""
+    global _frozen
+    if moment.tzinfo is None:
+        raise ValueError("frozen_time needs an aware datetime")
+    previous, _frozen = _frozen, moment
+    try:
+        yield moment
+    finally:
+        _frozen = previous
 
 
 def local_now() -> datetime:
