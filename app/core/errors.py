@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 
@@ -20,23 +21,32 @@ MESSAGES = {
 }
 
 
-def _render(status: int, detail: str | None = None):
+def _headers(exc) -> list[tuple[str, str]]:
+    """Headers the exception carries (``Allow`` on 405, ``Retry-After`` on 429)."""
+    if not isinstance(exc, HTTPException):
+        return []
+    return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+
+
+def _render(status: int, detail: str | None = None, exc=None):
     title, message = MESSAGES.get(status, MESSAGES[500])
+    headers = _headers(exc)
     if request.path.startswith("/api/"):
-        return {"error": {"status": status, "title": str(title), "message": detail or str(message)}}, status
+        body = {"error": {"status": status, "title": str(title), "message": detail or str(message)}}
+        return body, status, headers
     return render_template("errors/error.html", status=status, title=title, message=message,
-                           detail=detail), status
+                           detail=detail), status, headers
 
 
 def register_error_handlers(app):
     for status in MESSAGES:
         if status == 500:
             continue
-        app.register_error_handler(status, lambda exc, s=status: _render(s))
+        app.register_error_handler(status, lambda exc, s=status: _render(s, exc=exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return _render(400, str(_l("表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。")))
+        return _render(400, str(_l("表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。")), exc=exc)
 
     @app.errorhandler(500)
     def server_error(exc):
