@@ -35,6 +35,9 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
         app.config.update(overrides)
     config_cls.validate(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .core.urls import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
 
     from .core import db as _sqlite_setup  # noqa: F401  (registers engine pragmas)
 
@@ -79,13 +82,18 @@ def _init_login(app):
     def load_user(user_id):
         if not str(user_id).isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A disabled account (or one of a disabled organisation) loses its open sessions too.
+        return user if user is not None and user.is_active else None
 
 
 def _register_blueprints(app):
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .challenges.demand_views import bp as demands_bp
+    from .challenges.portal_views import bp as portal_bp
+    from .challenges.views import bp as challenges_bp
     from .core.views import bp as core_bp
 
-    for bp in (core_bp, auth_bp, admin_bp):
+    for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp):
         app.register_blueprint(bp)

@@ -15,9 +15,12 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from .urls import MAX_DB_INTEGER
 
 
 def load_or_404(model, ident):
+    if isinstance(ident, int) and not -MAX_DB_INTEGER <= ident <= MAX_DB_INTEGER:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)
