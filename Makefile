@@ -40,7 +40,7 @@ $(VENV)/.installed: requirements.txt
 python-deps: $(VENV)/.installed
 
 translations: python-deps
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel -q compile -d app/translations
 
 assets: python-deps
 	@if [ -f scripts/build_fonts.py ]; then $(BIN)/python scripts/build_fonts.py; fi
