@@ -1,11 +1,24 @@
 """Every state change of users and organisations. Nothing here commits."""
 from __future__ import annotations
 
-from ..core.audit import record_event
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import record_event, register_labels
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import BadCreditRecord, Organisation, Role, User
 from .rules import normalise_email, password_problem
+
+
+register_labels(
+    actions={
+        "login": _l("登录"), "user_created": _l("创建用户"), "user_enabled": _l("启用账号"),
+        "user_disabled": _l("停用账号"), "password_changed": _l("修改密码"), "password_reset": _l("重置密码"),
+        "organisation_created": _l("登记单位"), "organisation_enabled": _l("启用单位"),
+        "organisation_disabled": _l("停用单位"), "bad_credit_recorded": _l("登记失信记录"),
+    },
+    entities={"users": _l("用户"), "organisations": _l("单位")},
+)
 
 
 class AccountError(ValueError):

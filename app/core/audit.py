@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db
 from .models import AuditEvent
 
@@ -45,3 +47,49 @@ def history(obj) -> list[AuditEvent]:
         .order_by(AuditEvent.created_at, AuditEvent.id)
         .all()
     )
+
+
+# --- display of the audit trail -------------------------------------------------------
+# Domains register Chinese labels for their actions and entity types (lazy strings):
+#     register_labels(actions={"bid_submitted": _l("提交揭榜方案")}, entities={"bids": _l("揭榜方案")})
+# State values of transition events are shown with the entity's own enum labels.
+
+_ACTION_LABELS: dict[str, object] = {}
+_ENTITY_LABELS: dict[str, object] = {}
+
+
+def register_labels(*, actions: dict | None = None, entities: dict | None = None) -> None:
+    _ACTION_LABELS.update(actions or {})
+    _ENTITY_LABELS.update(entities or {})
+
+
+def action_label(action: str) -> str:
+    return str(_ACTION_LABELS.get(action, action))
+
+
+def entity_label(entity_type: str) -> str:
+    return str(_ENTITY_LABELS.get(entity_type, entity_type))
+
+
+def _entity_class(entity_type: str):
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == entity_type:
+            return mapper.class_
+    return None
+
+
+def state_label(entity_type: str, value: str | None) -> str:
+    """The display label of a stored state value, via the entity's transition table."""
+    if value is None:
+        return ""
+    table = getattr(_entity_class(entity_type), "__transitions__", None)
+    try:
+        return table.enum(value).label if table is not None else value
+    except ValueError:
+        return value
+
+
+register_labels(
+    actions={"transition": _l("状态变更"), "policy_changed": _l("修改政策参数")},
+    entities={"policy_settings": _l("政策参数")},
+)

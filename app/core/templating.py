@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import money, navigation, timeutil
+from . import audit, money, navigation, timeutil
 
 
 def register_template_helpers(app):
@@ -33,6 +33,9 @@ def register_template_helpers(app):
         args["page"] = page
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 
+    app.jinja_env.filters["audit_action"] = audit.action_label
+    app.jinja_env.filters["audit_entity"] = audit.entity_label
+    app.jinja_env.globals["audit_state"] = audit.state_label
     app.jinja_env.filters["yuan"] = money.format_yuan
     app.jinja_env.filters["wan"] = money.format_wan
     app.jinja_env.filters["rmb_upper"] = money.rmb_upper
