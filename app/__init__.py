@@ -91,6 +91,7 @@ def _register_blueprints(app):
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
+    from .documents.views import bp as documents_bp
 
-    for bp in (core_bp, auth_bp, admin_bp):
+    for bp in (core_bp, auth_bp, admin_bp, documents_bp):
         app.register_blueprint(bp)

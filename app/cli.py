@@ -66,3 +66,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo)
     app.cli.add_command(users)
+
+    from .documents.cli import register_documents_cli
+
+    register_documents_cli(app)

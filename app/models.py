@@ -1,3 +1,4 @@
 """Imports every domain's models so metadata (and Alembic) sees all tables."""
 from .auth.models import BadCreditRecord, Organisation, User  # noqa: F401
 from .core.models import AuditEvent, PolicySetting  # noqa: F401
+from .documents.models import DocumentCounter, IssuedDocument  # noqa: F401

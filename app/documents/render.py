@@ -1,0 +1,154 @@
+"""HTML (sandboxed Jinja) -> PDF (WeasyPrint), with a fetcher that reaches nothing outside.
+
+Templates in ``pdf_templates/`` receive plain dicts only and render in a
+``SandboxedEnvironment`` with autoescape and ``StrictUndefined`` (a missing variable
+is an error, never an empty string). WeasyPrint loads fonts and the stylesheet via
+:class:`AssetFetcher`, which serves ``data:`` URIs and files under the project's
+PDF assets and refuses every other URL.
+
+The font configuration and the parsed stylesheet are built once per process and
+reused: parsing @font-face rules costs more than rendering a page.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import segno
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..core import money, timeutil
+from . import fonts
+
+ROOT = fonts.ROOT
+PDF_TEMPLATES = ROOT / "pdf_templates"
+STYLESHEET = PDF_TEMPLATES / "gbt9704.css"
+ALLOWED_ROOTS = (PDF_TEMPLATES.resolve(), fonts.GENERATED_DIR.resolve())
+
+# WeasyPrint and Pango are not documented as thread-safe; renders in one process
+# take turns (numbering serialises issues anyway).
+_RENDER_LOCK = threading.Lock()
+_CACHE: dict[str, tuple] = {}
+
+
+class DocumentRenderError(RuntimeError):
+    """Rendering failed; nothing was stored and no number was consumed."""
+
+
+def _make_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serve data: URIs and files under the PDF asset folders; refuse the rest."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise ValueError(f"refused non-local URL: {url[:80]}")
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path == root or root in path.parents for root in ALLOWED_ROOTS):
+                raise ValueError(f"refused file outside the PDF assets: {path}")
+            if not path.is_file():
+                raise ValueError(f"missing asset: {path}")
+            return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+
+    return AssetFetcher
+
+
+_FETCHER_CLASS = None
+
+
+def asset_fetcher():
+    global _FETCHER_CLASS
+    if _FETCHER_CLASS is None:
+        _FETCHER_CLASS = _make_fetcher_class()
+    return _FETCHER_CLASS()
+
+
+def _jinja_env() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(PDF_TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["yuan"] = money.format_yuan
+    env.filters["wan"] = money.format_wan
+    env.filters["rmb_upper"] = money.rmb_upper
+    env.filters["cn_date"] = timeutil.chinese_date
+    return env
+
+
+JINJA = _jinja_env()
+
+
+def render_html(template: str, context: dict) -> str:
+    """Render ``template`` with ``context`` (plain data); template errors -> DocumentRenderError."""
+    try:
+        return JINJA.get_template(template).render(**context)
+    except TemplateError as exc:
+        raise DocumentRenderError(f"公文模板 {template} 渲染失败：{exc}") from exc
+
+
+def qr_data_uri(url: str) -> str:
+    """QR code of ``url`` as an SVG data URI (no image libraries, no files)."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#000")
+
+
+def _resources(mode: str):
+    """(FontConfiguration, CSS) for ``mode``, built once per process."""
+    cached = _CACHE.get(mode)
+    if cached is not None:
+        return cached
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    css_text = fonts.font_face_css(mode) + "\n" + STYLESHEET.read_text(encoding="utf-8")
+    css = CSS(string=css_text, base_url=STYLESHEET.as_uri(), font_config=font_config,
+              url_fetcher=asset_fetcher())
+    _CACHE[mode] = (font_config, css)
+    return _CACHE[mode]
+
+
+def html_to_pdf(html: str, *, mode: str = "compact") -> bytes:
+    """Lay ``html`` out with the GB/T 9704 stylesheet and return the PDF bytes."""
+    from weasyprint import HTML
+
+    fonts.ensure_cjk_fonts(mode)
+    with _RENDER_LOCK:
+        font_config, css = _resources(mode)
+        try:
+            document = HTML(string=html, base_url=PDF_TEMPLATES.as_uri() + "/",
+                            url_fetcher=asset_fetcher())
+            return document.write_pdf(stylesheets=[css], font_config=font_config)
+        except Exception as exc:  # WeasyPrint raises many kinds; none may leave a half-issue
+            raise DocumentRenderError(f"PDF 生成失败：{exc}") from exc
+
+
+def reset_caches() -> None:
+    """Forget the cached font configuration (after rebuilding fonts)."""
+    with _RENDER_LOCK:
+        _CACHE.clear()
+
+
+def pdf_font_names(pdf: bytes) -> list[str]:
+    """Base names of the fonts embedded in ``pdf`` (doctor output and tests)."""
+    import io
+
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            names.add(str(font.get_object().get("/BaseFont", "")).lstrip("/"))
+    return sorted(names)
