@@ -67,6 +67,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(users)
 
+    from .challenges.cli import register_cli as register_challenges_cli
+
+    register_challenges_cli(app)
+
     from .documents.cli import register_documents_cli
 
     register_documents_cli(app)

@@ -35,3 +35,81 @@ class Factories:
         )
         db.session.commit()
         return user
+
+    # -- challenges (app/challenges) ------------------------------------------------
+    def challenge(self, state="draft", issuer=None, *, kpis=None, milestones=None, actor=None, **fields):
+        """A valid challenge in ``state`` ("draft", "published", "closed", "under_review",
+        "awarded", "in_progress", "finished", "cancelled"). ``fields`` override any
+        ``ChallengeData`` value (``slots=3``, ``bid_deadline_at=...``, ``support_fen=...``).
+        Published-or-later challenges get a Publication row but no PDF notice (fast)."""
+        from datetime import timedelta
+        from decimal import Decimal
+
+        from app.challenges import operations as ch_ops
+        from app.challenges.models import ChallengeState, Publication
+        from app.challenges.rules import ChallengeData, KpiData, MilestoneData
+        from app.core.timeutil import utcnow
+
+        state = ChallengeState(state)
+        n = next(_seq)
+        now = utcnow()
+        issuer = issuer or self.org(org_type=OrgType.ENTERPRISE, district=fields.pop("district", "武陟县"))
+        actor = actor or self.user(role=Role.BUREAU)
+        past = state not in (ChallengeState.DRAFT, ChallengeState.PUBLISHED, ChallengeState.CANCELLED)
+        published_at = fields.pop("published_at", now - timedelta(days=40 if past else 1))
+        slots = fields.get("slots", 1)
+        values = dict(
+            title=f"测试榜单{n}：关键材料制备技术", field="新材料", issuer_id=issuer.id,
+            problem_statement="现有工艺无法满足性能要求，需要攻关。", time_limit_months=24,
+            support_fen=300_000_000, issuer_funding_fen=300_000_000, ip_terms="双方共有",
+            eligibility="具有相关研发基础的单位", contact_name="联系人", contact_phone="0391-1234567",
+            contact_email="", bid_opens_at=published_at,
+            bid_deadline_at=published_at + timedelta(days=35) if past else now + timedelta(days=30),
+            slots=slots,
+        )
+        values.update(fields)
+        if kpis is None:
+            kpis = [KpiData("抗压强度", "ge", Decimal("30"), "MPa", "第三方检测"),
+                    KpiData("固定率", "ge", Decimal("90.5"), "%", "第三方检测")]
+        if milestones is None:
+            milestones = [MilestoneData("启动", 0, 30), MilestoneData("中期", 12, 40, slots > 1),
+                          MilestoneData("验收", 24, 30)]
+        data = ChallengeData(**values, kpis=list(kpis), milestone_template=list(milestones))
+        challenge = ch_ops.create_challenge(data, actor=actor, check=False)
+        if state is not ChallengeState.DRAFT:
+            if state is not ChallengeState.CANCELLED or fields.get("published", False):
+                publication = Publication(published_at=published_at, published_by_id=actor.id)
+                db.session.add(publication)
+                challenge.publication = publication
+                challenge.published_at = published_at
+            if past:
+                challenge.closed_at = challenge.bid_deadline_at
+            if state is ChallengeState.CANCELLED:
+                challenge.cancel_reason = "测试撤榜"
+            challenge.state = state
+        db.session.commit()
+        return challenge
+
+    def demand(self, state="draft", organisation=None, *, user=None, bureau=None, **fields):
+        """A demand filed by an enterprise user, moved to ``state`` through the operations."""
+        from app.challenges import demand_operations as d_ops
+
+        user = user or self.user(role=Role.APPLICANT, organisation=organisation or self.org(org_type=OrgType.ENTERPRISE))
+        n = next(_seq)
+        values = dict(
+            title=f"测试需求{n}", field="新材料", problem="关键技术难题描述", core_indicators="强度≥30MPa",
+            time_limit_months=24, ip_ownership="双方共有", own_funding_fen=500_000_000,
+            solver_conditions="高校或科研院所", cannot_solve_alone=True, contact_name="张工",
+            contact_phone="0391-7654321",
+        )
+        values.update(fields)
+        demand = d_ops.save_demand(None, d_ops.DemandData(**values), actor=user)
+        if state != "draft":
+            d_ops.submit_demand(demand, actor=user)
+        if state in ("accepted", "rejected", "returned"):
+            bureau = bureau or self.user(role=Role.BUREAU)
+            operation = {"accepted": d_ops.accept_demand, "rejected": d_ops.reject_demand,
+                         "returned": d_ops.return_demand}[state]
+            operation(demand, actor=bureau, reason=None if state == "accepted" else "请补充材料")
+        db.session.commit()
+        return demand

@@ -1,0 +1,227 @@
+"""Forms for demands, challenges, screening, publication and the public search."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
+                     IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from ..core.forms import BaseForm, MoneyField, non_negative
+from ..core.timeutil import local_to_utc, to_local
+from .demand_operations import DemandData
+from .models import Comparator
+from .rules import ChallengeData, KpiData, MilestoneData
+
+INDUSTRY_FIELDS = ["新材料", "超硬材料", "轻合金材料", "氟基新材料", "新能源电池材料", "装备制造",
+                   "汽车零部件", "生物医药", "绿色食品", "电子信息", "现代化工", "节能环保", "现代农业"]
+FIELD_CHOICES = [SelectChoice("", _l("请选择"))] + [SelectChoice(f, f) for f in INDUSTRY_FIELDS]
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+EXTRA_ROWS = 2
+
+
+class _RowForm(Form):
+    """A table row inside a BaseForm (no CSRF of its own; whitespace stripped)."""
+
+    class Meta:
+        bind_field = BaseForm.Meta.bind_field
+
+
+def _months(label, **kwargs):
+    return IntegerField(label, validators=[Optional(), NumberRange(min=1, max=600, message=_l("请输入1到600之间的整数"))],
+                        render_kw={"min": 1}, **kwargs)
+
+
+class DemandForm(BaseForm):
+    title = StringField(_l("需求名称"), validators=[DataRequired(_l("请填写需求名称")), Length(max=200)])
+    field = SelectField(_l("产业领域"), choices=FIELD_CHOICES, validators=[DataRequired(_l("请选择产业领域"))])
+    problem = TextAreaField(_l("技术难题描述"), validators=[Optional(), Length(max=20000)])
+    core_indicators = TextAreaField(_l("核心指标"), validators=[Optional(), Length(max=5000)])
+    time_limit_months = _months(_l("完成时限（月）"))
+    ip_ownership = TextAreaField(_l("知识产权归属"), validators=[Optional(), Length(max=5000)])
+    own_funding = MoneyField(_l("企业自有资金投入（元）"), validators=[Optional(), non_negative])
+    solver_conditions = TextAreaField(_l("揭榜方条件"), validators=[Optional(), Length(max=5000)])
+    cannot_solve_alone = BooleanField(_l("本单位确认该技术难题无法依靠自身力量解决"))
+    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=100)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+
+    def to_data(self) -> DemandData:
+        values = {name: getattr(self, name).data for name in DemandData.FIELDS if name != "own_funding_fen"}
+        values = {k: ("" if v is None and k not in ("time_limit_months",) else v) for k, v in values.items()}
+        return DemandData(own_funding_fen=self.own_funding.data, **values)
+
+    def fill_from(self, demand) -> None:
+        for name in DemandData.FIELDS:
+            if name != "own_funding_fen":
+                getattr(self, name).data = getattr(demand, name)
+        self.own_funding.data = demand.own_funding_fen
+
+
+class AttachmentForm(BaseForm):
+    file = FileField(_l("附件"), validators=[FileRequired(_l("请选择要上传的文件"))])
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=5000)])
+
+
+class RequiredReasonForm(BaseForm):
+    reason = TextAreaField(_l("理由"), validators=[DataRequired(_l("请填写理由")), Length(max=5000)])
+
+
+class KpiRow(_RowForm):
+    name = StringField(_l("指标名称"), validators=[Optional(), Length(max=200)])
+    comparator = SelectField(_l("比较"), choices=[SelectChoice(c.value, c.symbol) for c in Comparator],
+                             default=Comparator.GE.value)
+    target_value = DecimalField(_l("目标值"), places=None, validators=[Optional()])
+    unit = StringField(_l("单位"), validators=[Optional(), Length(max=32)])
+    verification_method = StringField(_l("考核方式"), validators=[Optional(), Length(max=2000)])
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.name.data or self.target_value.raw_data and self.target_value.raw_data[0]
+                    or self.unit.data or self.verification_method.data)
+
+
+class MilestoneRow(_RowForm):
+    name = StringField(_l("节点名称"), validators=[Optional(), Length(max=200)])
+    month_offset = IntegerField(_l("第几个月"), validators=[Optional(), NumberRange(min=0, max=600)])
+    tranche_percent = IntegerField(_l("拨付比例（%）"), validators=[Optional(), NumberRange(min=0, max=100, message=_l("比例应在0到100之间"))])
+    is_race_checkpoint = BooleanField(_l("赛马比选节点"))
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.name.data or self.month_offset.raw_data and self.month_offset.raw_data[0]
+                    or self.tranche_percent.raw_data and self.tranche_percent.raw_data[0])
+
+
+class ChallengeForm(BaseForm):
+    title = StringField(_l("榜单名称"), validators=[DataRequired(_l("请填写榜单名称")), Length(max=200)])
+    field = SelectField(_l("产业领域"), choices=FIELD_CHOICES, validators=[DataRequired(_l("请选择产业领域"))])
+    issuer_id = SelectField(_l("发榜单位"), coerce=int, validators=[InputRequired(_l("请选择发榜单位"))])
+    problem_statement = TextAreaField(_l("需要解决的技术问题"), validators=[Optional(), Length(max=20000)])
+    time_limit_months = _months(_l("完成时限（月）"))
+    support = MoneyField(_l("财政支持金额（元）"), validators=[Optional(), non_negative])
+    issuer_funding = MoneyField(_l("发榜方投入（元）"), validators=[Optional(), non_negative])
+    ip_terms = TextAreaField(_l("知识产权约定"), validators=[Optional(), Length(max=5000)])
+    eligibility = TextAreaField(_l("揭榜条件"), validators=[Optional(), Length(max=5000)])
+    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=100)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+    contact_email = StringField(_l("联系邮箱"), validators=[Optional(), Email(_l("电子邮箱格式不正确")), Length(max=254)])
+    bid_opens_at = DateTimeLocalField(_l("揭榜开始时间（北京时间）"), format=DATETIME_FORMAT, validators=[Optional()],
+                                      invalid_value_message=_l("时间格式不正确"))
+    bid_deadline_at = DateTimeLocalField(_l("揭榜截止时间（北京时间）"), format=DATETIME_FORMAT, validators=[Optional()],
+                                         invalid_value_message=_l("时间格式不正确"))
+    slots = IntegerField(_l("揭榜名额（赛马制可多个）"), default=1,
+                         validators=[InputRequired(_l("请填写揭榜名额")), NumberRange(min=1, max=20, message=_l("揭榜名额应在1到20之间"))])
+    kpis = FieldList(FormField(KpiRow), min_entries=1, max_entries=30)
+    milestones = FieldList(FormField(MilestoneRow), min_entries=1, max_entries=30)
+    reason = TextAreaField(_l("变更理由"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table_errors = {"kpis": [], "milestones": []}
+
+    # problem keys from rules.py -> the form field that shows the message
+    ERROR_FIELDS = {"support_fen": "support", "issuer_funding_fen": "issuer_funding",
+                    "milestone_template": "milestones", "challenge_ids": "title"}
+
+    def to_data(self) -> ChallengeData:
+        def local(value):
+            return local_to_utc(value) if value else None
+
+        kpis = [KpiData(name=r.form.name.data, comparator=r.form.comparator.data,
+                        target_value=r.form.target_value.data, unit=r.form.unit.data or "",
+                        verification_method=r.form.verification_method.data or "")
+                for r in self.kpis if not r.form.is_blank]
+        milestones = [MilestoneData(name=r.form.name.data, month_offset=r.form.month_offset.data or 0,
+                                    tranche_percent=r.form.tranche_percent.data or 0,
+                                    is_race_checkpoint=r.form.is_race_checkpoint.data)
+                      for r in self.milestones if not r.form.is_blank]
+        return ChallengeData(
+            title=self.title.data, field=self.field.data, issuer_id=self.issuer_id.data or None,
+            problem_statement=self.problem_statement.data or "", time_limit_months=self.time_limit_months.data,
+            support_fen=self.support.data, issuer_funding_fen=self.issuer_funding.data,
+            ip_terms=self.ip_terms.data or "", eligibility=self.eligibility.data or "",
+            contact_name=self.contact_name.data or "", contact_phone=self.contact_phone.data or "",
+            contact_email=self.contact_email.data or "", bid_opens_at=local(self.bid_opens_at.data),
+            bid_deadline_at=local(self.bid_deadline_at.data), slots=self.slots.data or 0,
+            kpis=kpis, milestone_template=milestones,
+        )
+
+    def fill_from(self, challenge) -> None:
+        for name in ChallengeData.SCALARS:
+            if name.endswith("_fen"):
+                continue
+            value = getattr(challenge, name)
+            if name.endswith("_at") and value is not None:
+                value = to_local(value).replace(tzinfo=None)
+            getattr(self, name).data = value
+        self.support.data = challenge.support_fen
+        self.issuer_funding.data = challenge.issuer_funding_fen
+        _fill_rows(self.kpis, [{"name": k.name, "comparator": k.comparator.value,
+                                "target_value": k.target_value.normalize(), "unit": k.unit,
+                                "verification_method": k.verification_method} for k in challenge.kpis])
+        _fill_rows(self.milestones, [{"name": m.name, "month_offset": m.month_offset,
+                                      "tranche_percent": m.tranche_percent,
+                                      "is_race_checkpoint": m.is_race_checkpoint}
+                                     for m in challenge.milestone_template])
+
+    def add_blank_rows(self) -> None:
+        """Room to add rows without JavaScript."""
+        for rows in (self.kpis, self.milestones):
+            for _i in range(EXTRA_ROWS):
+                if len(rows) < rows.max_entries:
+                    rows.append_entry()
+
+    def attach_problems(self, problems) -> None:
+        """Show rule problems next to their fields (table problems above the table)."""
+        for key, message in problems:
+            name = self.ERROR_FIELDS.get(key, key)
+            if name in self.table_errors:
+                self.table_errors[name].append(message)
+                continue
+            target = getattr(self, name, None) or self.title
+            target.errors = [*target.errors, message]
+
+    def problem_messages(self) -> list[str]:
+        return [m for ms in self.table_errors.values() for m in ms]
+
+
+def _fill_rows(rows: FieldList, values: list[dict]) -> None:
+    while len(rows):
+        rows.pop_entry()
+    for value in values:
+        rows.append_entry(value)
+    if not len(rows):
+        rows.append_entry()
+
+
+class PublishForm(BaseForm):
+    challenge_ids = SelectMultipleField(_l("榜单"), coerce=int,
+                                        validators=[DataRequired(_l("请至少选择一个榜单"))])
+
+
+SORTS = {
+    "deadline": _l("截止时间最近"),
+    "newest": _l("最新发布"),
+    "support": _l("支持金额最高"),
+}
+
+
+class PortalSearchForm(Form):
+    """GET search of the public portal (no CSRF: it changes nothing)."""
+
+    q = StringField(_l("关键词"), validators=[Optional(), Length(max=100)])
+    field = SelectField(_l("产业领域"), validators=[Optional()])
+    district = SelectField(_l("所在区县"), validators=[Optional()])
+    status = SelectField(_l("状态"), validators=[Optional()])
+    support_min = DecimalField(_l("支持金额下限（万元）"), places=None, validators=[Optional(), NumberRange(min=0)])
+    support_max = DecimalField(_l("支持金额上限（万元）"), places=None, validators=[Optional(), NumberRange(min=0)])
+    sort = SelectField(_l("排序"), choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="deadline", validators=[Optional()])
+
+    def wan_to_fen(self, field) -> int | None:
+        return int(field.data * Decimal(1_000_000)) if field.data is not None and not field.errors else None
