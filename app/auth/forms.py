@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ..core import credit_code
 from ..core.forms import BaseForm
+from ..core.timeutil import local_today
 from .models import OrgType, Role
 from .rules import password_problem
 
@@ -61,9 +62,13 @@ class OrganisationForm(BaseForm):
 
 
 class BadCreditForm(BaseForm):
-    recorded_on = DateField(_l("认定日期"), validators=[DataRequired(_l("请输入认定日期"))])
+    recorded_on = DateField(_l("认定日期"), validators=[InputRequired(_l("请输入认定日期"))])
     reason = TextAreaField(_l("失信情形"), validators=[DataRequired(_l("请填写失信情形")), Length(max=2000)])
     source = StringField(_l("认定机关/来源"), validators=[Optional(), Length(max=200)])
+
+    def validate_recorded_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("认定日期不能晚于今天"))
 
 
 class ConfirmForm(BaseForm):

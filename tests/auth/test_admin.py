@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
 from app.auth.models import BadCreditRecord, Organisation, OrgType, User
 from app.auth.operations import AccountError, add_bad_credit_record, create_organisation
 from app.core.models import AuditEvent
+from app.core.timeutil import frozen_time
 from app.extensions import db
 from tests.conftest import csrf_from
 
@@ -173,6 +174,16 @@ def test_operation_validates_credit_code():
         create_organisation(name="x", org_type=OrgType.ENTERPRISE, credit_code="91350100M000100Y44")
 
 
+def test_bad_credit_record_dated_today_in_shanghai_is_accepted(login_as, make):
+    org = make.org()
+    admin = login_as("admin")
+    url = f"/admin/organisations/{org.id}"
+    with frozen_time(datetime(2026, 11, 21, 17, 0, tzinfo=timezone.utc)):  # already 22 November in Shanghai
+        response = admin.post(url, {"recorded_on": "2026-11-22", "reason": "当日认定"}, token_from=url)
+    assert response.status_code == 302
+    assert BadCreditRecord.query.one().recorded_on == date(2026, 11, 22)
+
+
 def test_admin_adds_a_bad_credit_record(login_as, make):
     org = make.org()
     admin = login_as("admin")
@@ -186,12 +197,20 @@ def test_admin_adds_a_bad_credit_record(login_as, make):
     assert "虚报项目材料" in admin.get(url).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data", [{"recorded_on": "2025-13-01", "reason": "x"}, {"recorded_on": "2025-06-01", "reason": " "}])
-def test_bad_credit_record_invalid_input(login_as, make, data):
+@pytest.mark.parametrize("data, message", [
+    ({"recorded_on": "2025-13-01", "reason": "x"}, "不是有效的日期值。"),
+    ({"recorded_on": "2025-06-01", "reason": " "}, "请填写失信情形"),
+    ({"recorded_on": "2026-11-23", "reason": "x"}, "认定日期不能晚于今天"),
+    ({"recorded_on": "", "reason": "x"}, "请输入认定日期"),
+])
+def test_bad_credit_record_invalid_input(login_as, make, data, message):
     org = make.org()
     admin = login_as("admin")
     url = f"/admin/organisations/{org.id}"
-    assert admin.post(url, data, token_from=url).status_code == 400
+    with frozen_time(datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)):  # 11:00 on 22 November in Shanghai
+        response = admin.post(url, data, token_from=url)
+    assert response.status_code == 400
+    assert message in _errors(response)
     assert BadCreditRecord.query.count() == 0
 
 
