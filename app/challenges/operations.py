@@ -230,12 +230,11 @@ def cancel_challenge(challenge: Challenge, *, actor, reason: str) -> Challenge:
     """撤榜 with a written reason (kept on the row and in the audit trail)."""
     if not (reason or "").strip():
         raise ChallengeInvalid([("reason", _("撤榜必须填写理由"))])
-    previous = challenge.cancel_reason
-    challenge.cancel_reason = reason.strip()
-    try:
-        transition(challenge, ChallengeState.CANCELLED, actor, reason.strip())
-    except TransitionError as exc:
-        challenge.cancel_reason = previous
-        raise _to_conflict(exc) from None
+    with db.session.no_autoflush:  # state and reason reach the database together (CHECK)
+        try:
+            transition(challenge, ChallengeState.CANCELLED, actor, reason.strip())
+        except TransitionError as exc:
+            raise _to_conflict(exc) from None
+        challenge.cancel_reason = reason.strip()
     signals.challenge_cancelled.send(challenge, reason=reason.strip())
     return challenge
