@@ -1,0 +1,136 @@
+"""Forms for the bid, its attachments, withdrawal and the formal review."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, HiddenField,
+                     IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from ..core.forms import BaseForm, MoneyField, non_negative
+from .models import AttachmentKind
+from .operations import BidData
+from .rules import PlannedMilestone
+
+
+class _RowForm(Form):
+    """A table row inside a BaseForm (no CSRF of its own; whitespace stripped)."""
+
+    class Meta:
+        bind_field = BaseForm.Meta.bind_field
+
+
+class KpiAnswerRow(_RowForm):
+    kpi_id = HiddenField()
+    proposed_value = DecimalField(_l("承诺值"), places=None,
+                                  validators=[Optional()], render_kw={"inputmode": "decimal"})
+    verification = TextAreaField(_l("验证方式"), validators=[Optional(), Length(max=2000)],
+                                 render_kw={"rows": 2})
+
+
+class MilestoneRow(_RowForm):
+    due_on = DateField(_l("计划完成日期"), validators=[Optional()])
+    tranche_percent = IntegerField(_l("拨付比例（%）"), validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("拨付比例须为0到100之间的整数"))],
+        render_kw={"min": 0, "max": 100, "data-percent": "1"})
+    deliverable = TextAreaField(_l("交付成果"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+
+
+class BidForm(BaseForm):
+    title = StringField(_l("项目名称"), validators=[Optional(), Length(max=200)])
+    leader_name = StringField(_l("项目负责人"), validators=[Optional(), Length(max=100)])
+    leader_title = StringField(_l("职务/职称"), validators=[Optional(), Length(max=100)])
+    leader_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+    leader_email = StringField(_l("电子邮箱"), validators=[Optional(), Email(_l("电子邮箱格式不正确")),
+                                                          Length(max=254)])
+    technical_plan = TextAreaField(_l("技术方案"), validators=[Optional(), Length(max=100_000)],
+                                   render_kw={"rows": 12})
+    fiscal_support = MoneyField(_l("申请财政支持（元）"), validators=[Optional(), non_negative],
+                                render_kw={"data-budget": "fiscal"})
+    issuer_funding = MoneyField(_l("发榜方投入（元）"), validators=[Optional(), non_negative],
+                                render_kw={"data-budget": "issuer"})
+    self_funding = MoneyField(_l("自筹资金（元）"), validators=[Optional(), non_negative],
+                              render_kw={"data-budget": "self"})
+    member_ids = SelectMultipleField(_l("联合体成员单位"), coerce=int, validators=[Optional()],
+                                     render_kw={"size": 8})
+    kpis = FieldList(FormField(KpiAnswerRow))
+    milestones = FieldList(FormField(MilestoneRow))
+    base_version = HiddenField(validators=[InputRequired()])
+    action = HiddenField(default="save")
+
+    def fill_from(self, bid) -> None:
+        for name in ("title", "leader_name", "leader_title", "leader_phone", "leader_email", "technical_plan"):
+            getattr(self, name).data = getattr(bid, name)
+        self.fiscal_support.data = bid.fiscal_support_fen
+        self.issuer_funding.data = bid.issuer_funding_fen
+        self.self_funding.data = bid.self_funding_fen
+        self.member_ids.data = [m.organisation_id for m in bid.members]
+        self.base_version.data = str(bid.current_version_no)
+        while self.kpis.entries:
+            self.kpis.pop_entry()
+        for kpi in bid.challenge.kpis:
+            answer = bid.answer_for(kpi.id)
+            self.kpis.append_entry({"kpi_id": str(kpi.id),
+                                    "proposed_value": answer.proposed_value if answer else None,
+                                    "verification": answer.verification if answer else ""})
+        while self.milestones.entries:
+            self.milestones.pop_entry()
+        for m in bid.milestones:
+            self.milestones.append_entry({"due_on": m.due_on, "tranche_percent": m.tranche_percent,
+                                          "deliverable": m.deliverable})
+
+    def base_version_number(self) -> int | None:
+        raw = self.base_version.data or ""
+        return int(raw) if raw.isdigit() else None
+
+    def to_data(self, bid) -> BidData:
+        answers = {}
+        for row in self.kpis.entries:
+            raw = row.form.kpi_id.data or ""
+            if raw.isdigit():
+                answers[int(raw)] = (row.form.proposed_value.data, row.form.verification.data or "")
+        milestones = [PlannedMilestone(m.name, row.form.due_on.data, row.form.tranche_percent.data,
+                                       row.form.deliverable.data or "")
+                      for m, row in zip(bid.milestones, self.milestones.entries)]
+        if len(self.milestones.entries) != len(bid.milestones):
+            milestones.append(PlannedMilestone("", None, None))  # refused by save_bid
+        return BidData(
+            title=self.title.data or "", leader_name=self.leader_name.data or "",
+            leader_title=self.leader_title.data or "", leader_phone=self.leader_phone.data or "",
+            leader_email=self.leader_email.data or "", technical_plan=self.technical_plan.data or "",
+            fiscal_support_fen=self.fiscal_support.data, issuer_funding_fen=self.issuer_funding.data,
+            self_funding_fen=self.self_funding.data, member_ids=list(self.member_ids.data or []),
+            kpi_answers=answers, milestones=milestones)
+
+
+class SubmitForm(BaseForm):
+    base_version = HiddenField(validators=[InputRequired()])
+
+    def base_version_number(self) -> int | None:
+        raw = self.base_version.data or ""
+        return int(raw) if raw.isdigit() else None
+
+
+class ConfirmForm(BaseForm):
+    """A bare POST (CSRF only) for buttons such as 开标 or 重新编辑."""
+
+
+class WithdrawForm(BaseForm):
+    reason = TextAreaField(_l("撤回理由（可选）"), validators=[Optional(), Length(max=2000)])
+
+
+class AttachmentForm(BaseForm):
+    kind = SelectField(_l("附件类别"), choices=AttachmentKind.choices(), validators=[DataRequired()])
+    file = FileField(_l("选择文件"), validators=[FileRequired(_l("请选择要上传的文件"))])
+
+
+class FormalReviewForm(BaseForm):
+    is_complete = BooleanField(_l("材料齐全（技术方案、指标响应、预算、里程碑计划完整）"))
+    is_eligible = BooleanField(_l("资格符合（非发榜单位、无失信记录、联合体符合规定）"))
+    has_signatures = BooleanField(_l("已上传签字盖章页"))
+    outcome = SelectField(_l("审查结论"), choices=[SelectChoice("", _l("请选择")), SelectChoice("pass", _l("通过")),
+                                                SelectChoice("fail", _l("不通过"))],
+                          validators=[DataRequired(_l("请选择审查结论"))])
+    reason = TextAreaField(_l("书面理由（不通过时必填，将告知申报单位）"), validators=[Optional(), Length(max=5000)],
+                           render_kw={"rows": 4})

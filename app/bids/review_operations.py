@@ -1,0 +1,59 @@
+"""The bureau's side of bidding: opening the sealed bids and the formal review (形式审查).
+
+Nothing here commits; the view commits once.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..core.audit import record_event
+from ..core.timeutil import format_local, utcnow
+from ..extensions import db
+from .models import REVIEWABLE, Bid, BidOpening, BidState, FormalReview
+from .operations import BidConflict, BidInvalid, _move
+from .seal import is_opened, opening_for, submitted_count
+
+
+def open_bids(challenge, *, actor, now: datetime | None = None) -> BidOpening:
+    """开标: only after the deadline (server clock); recorded once with who and when."""
+    now = now or utcnow()
+    if not challenge.is_past_deadline(now):
+        raise BidConflict(_("揭榜截止时间（%(t)s）未到，申报处于密封状态，不能开标",
+                            t=format_local(challenge.bid_deadline_at)))
+    if opening_for(challenge) is not None:
+        raise BidConflict(_("该榜单的申报已经开标"))
+    opening = BidOpening(challenge_id=challenge.id, opened_at=now, opened_by_id=actor.id,
+                         bid_count=submitted_count(challenge))
+    db.session.add(opening)
+    try:
+        db.session.flush()
+    except IntegrityError:  # opened by a colleague at the same moment
+        raise BidConflict(_("该榜单的申报已经开标")) from None
+    record_event(challenge, "bids_opened", actor=actor, data={"bid_count": opening.bid_count})
+    return opening
+
+
+def review_bid(bid: Bid, *, actor, is_complete: bool, is_eligible: bool, has_signatures: bool,
+               is_passed: bool, reason: str | None) -> FormalReview:
+    """Record the checklist and the outcome; a failed bid leaves the competition."""
+    if not is_opened(bid.challenge):
+        raise BidConflict(_("申报尚未开标，不能进行形式审查"))
+    if bid.state not in REVIEWABLE or bid.review is not None:
+        raise BidConflict(_("该申报当前状态为“%(s)s”，不能进行形式审查", s=bid.state.label))
+    reason = (reason or "").strip() or None
+    if is_passed and not (is_complete and is_eligible and has_signatures):
+        raise BidInvalid([("is_passed", _("检查项未全部符合，不能判定为通过"))])
+    if not is_passed and not reason:
+        raise BidInvalid([("reason", _("判定不通过时必须填写书面理由，该理由将告知申报单位"))])
+    if is_passed and bid.state is BidState.NEEDS_RECONFIRM:
+        raise BidInvalid([("is_passed", _("申报单位未在截止前重新确认变更后的榜单，不能判定为通过"))])
+    review = FormalReview(bid=bid, version_no=bid.current_version_no, reviewer_id=actor.id,
+                          reviewed_at=utcnow(), is_complete=is_complete, is_eligible=is_eligible,
+                          has_signatures=has_signatures, is_passed=is_passed, reason=reason)
+    db.session.add(review)
+    _move(bid, BidState.PASSED if is_passed else BidState.FAILED, actor, reason,
+          checklist={"complete": is_complete, "eligible": is_eligible, "signatures": has_signatures})
+    return review
