@@ -8,14 +8,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import record_event
+from ..core.audit import record_event, register_labels
 from ..core.storage import BlobStore
 from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
 from .demand_models import Demand, DemandAttachment, DemandState, can_file_demand
 from .operations import ChallengeConflict, ChallengeError, ChallengeInvalid, create_challenge
-from .rules import ChallengeData, Limits, time_limit_problems
+from .rules import ChallengeData, Limits, missing_text, time_limit_problems
 
 # Judged by magic bytes (filetype), never by the file name the browser sends.
 ALLOWED_UPLOADS = {
@@ -28,6 +28,12 @@ ALLOWED_UPLOADS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 MAX_ATTACHMENTS = 10
+
+register_labels(
+    actions={"demand_created": _l("填报需求"), "demand_updated": _l("修改需求"),
+             "demand_attachment_added": _l("上传需求附件"), "demand_attachment_removed": _l("删除需求附件")},
+    entities={"demands": _l("技术需求")},
+)
 
 
 class UploadTooLarge(ChallengeError):
@@ -93,8 +99,7 @@ REQUIRED_TO_SUBMIT = {
 
 
 def submission_problems(demand: Demand) -> list[tuple[str, str]]:
-    problems = [(name, str(message)) for name, message in REQUIRED_TO_SUBMIT.items()
-                if not (getattr(demand, name) or "").strip()]
+    problems = missing_text(demand, REQUIRED_TO_SUBMIT)
     if demand.time_limit_months is None:
         problems.append(("time_limit_months", _("请填写完成时限")))
     else:

@@ -32,6 +32,12 @@ def _load(demand_id: int) -> Demand:
     return demand
 
 
+def _attach(form, problems) -> None:
+    for key, message in problems:
+        field = getattr(form, key)
+        field.errors = [*field.errors, message]
+
+
 def _render_form(form, demand=None, status=200):
     return render_template("challenges/demand_form.html", form=form, demand=demand), status
 
@@ -61,8 +67,7 @@ def new():
         try:
             demand = ops.save_demand(None, form.to_data(), actor=current_user)
         except ChallengeInvalid as exc:
-            for key, message in exc.problems:
-                getattr(form, key).errors = [*getattr(form, key).errors, message]
+            _attach(form, exc.problems)
             return _render_form(form, status=400)
         db.session.commit()
         flash(_("需求草稿已保存，可继续补充附件后提交"), "success")
@@ -90,8 +95,7 @@ def edit(demand_id):
         try:
             ops.save_demand(demand, form.to_data(), actor=current_user)
         except ChallengeInvalid as exc:
-            for key, message in exc.problems:
-                getattr(form, key).errors = [*getattr(form, key).errors, message]
+            _attach(form, exc.problems)
             return _render_form(form, demand, 400)
         db.session.commit()
         flash(_("需求已保存"), "success")

@@ -1,12 +1,12 @@
 """Demo challenges and demands from shared/data/jiaozuo_demo.json. Idempotent (keyed by title)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from ..core.demo import seed_step
 from ..core.money import wan_to_fen
-from ..core.timeutil import utcnow
+from ..core.timeutil import local_to_utc, to_local, utcnow
 from ..extensions import db
 
 # index in the JSON list -> (state, deadline in days from now; None for drafts)
@@ -25,6 +25,13 @@ DEMANDS = [
     ("工业固废基低碳胶凝材料规模化制备技术", "submitted", None),
     ("建筑垃圾再生骨料高值化利用技术", "returned", "请补充现有工艺的技术瓶颈分析和企业近两年研发投入情况。"),
 ]
+
+
+def _five_pm(moment):
+    """Deadlines fall at 17:00 Beijing time, as on a real 榜单."""
+    if moment is None:
+        return None
+    return local_to_utc(datetime.combine(to_local(moment).date(), time(17, 0)))
 
 
 def _milestones(months: int, slots: int):
@@ -51,7 +58,7 @@ def _data(item: dict, issuer, *, deadline):
         time_limit_months=item["months"], support_fen=wan_to_fen(item["support_wan"]),
         issuer_funding_fen=wan_to_fen(item["issuer_funding_wan"]), ip_terms=IP_TERMS,
         eligibility=ELIGIBILITY, contact_name="科技局成果转化科", contact_phone="0391-0000000",
-        contact_email="", bid_opens_at=now - timedelta(hours=1) if deadline else None,
+        contact_email="", bid_opens_at=now.replace(second=0, microsecond=0) if deadline else None,
         bid_deadline_at=deadline, slots=item["slots"],
         kpis=[KpiData(name, comparators[cmp], Decimal(str(value)), unit, "第三方检测机构出具检测报告")
               for name, cmp, value, unit in item["kpis"]],
@@ -73,8 +80,8 @@ def seed_challenges(context, echo):
     for index, item in enumerate(context["data"].get("challenges", [])):
         state, days = PLAN.get(index, ("draft", None))
         published_at = now - timedelta(days=40) if state == "closed" else now
-        deadline = published_at + timedelta(days=35) if state == "closed" else (
-            now + timedelta(days=days) if days else None)
+        deadline = _five_pm(published_at + timedelta(days=35) if state == "closed" else (
+            now + timedelta(days=days) if days else None))
         issuer = Organisation.query.filter_by(short_name=item["issuer"]).first()
         data = _data(item, issuer, deadline=deadline)
         if state == "closed":

@@ -8,10 +8,11 @@ import json
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.audit import record_event
+from ..core.audit import record_event, register_labels
 from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
@@ -19,6 +20,12 @@ from . import signals
 from .changes import describe_changes
 from .models import Amendment, Challenge, ChallengeKpi, ChallengeState, Comparator, MilestoneCheckpoint, Publication
 from .rules import ChallengeData, Limits, challenge_problems
+
+register_labels(
+    actions={"challenge_created": _l("新建榜单"), "challenge_updated": _l("修改榜单草稿"),
+             "challenge_amended": _l("发布榜单变更")},
+    entities={"challenges": _l("榜单"), "challenge_publications": _l("榜单发布批次")},
+)
 
 
 class ChallengeError(Exception):

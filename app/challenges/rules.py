@@ -175,10 +175,15 @@ TEXT_FIELDS = {
 }
 
 
+def missing_text(obj, required: dict) -> list[Problem]:
+    """(field, message) for each text attribute of ``obj`` named in ``required`` left blank."""
+    return [(name, str(message)) for name, message in required.items()
+            if not (getattr(obj, name, None) or "").strip()]
+
+
 def completeness_problems(c) -> list[Problem]:
     """Rule 2: a published challenge has every field of stage 2."""
-    problems = [(name, str(message)) for name, message in TEXT_FIELDS.items()
-                if not (getattr(c, name, None) or "").strip()]
+    problems = missing_text(c, TEXT_FIELDS)
     if getattr(c, "issuer_id", None) is None and getattr(c, "issuer", None) is None:
         problems.append(("issuer_id", _("请选择发榜单位")))
     if (getattr(c, "slots", None) or 0) < 1:

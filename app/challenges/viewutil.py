@@ -17,13 +17,10 @@ def error_page(status: int, detail: str):
 
 def state_history(obj) -> list[dict]:
     """Transitions of ``obj`` (who, when, from, to, why) for status pages, with labels."""
-    from ..core.audit import history
+    from ..core.audit import history, state_label
 
-    enum = type(obj.state)
-
-    def label(value):
-        return enum(value).label if value in {m.value for m in enum} else (value or "—")
-
-    return [{"at": e.created_at, "from": label(e.from_state), "to": label(e.to_state),
-             "actor": e.actor.name if e.actor else None, "reason": e.reason}
+    kind = obj.__tablename__
+    return [{"at": e.created_at, "from": state_label(kind, e.from_state) or "—",
+             "to": state_label(kind, e.to_state), "actor": e.actor.name if e.actor else None,
+             "reason": e.reason}
             for e in history(obj) if e.action == "transition"]
