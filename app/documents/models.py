@@ -60,8 +60,10 @@ class IssuedDocument(db.Model):
     size_bytes: Mapped[int] = mapped_column(sa.Integer)
     page_count: Mapped[int] = mapped_column(sa.Integer)
     verify_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    # Deferred: rows of one table referencing each other can be removed together
+    # (test clean-up); the application never deletes an issued document.
     corrects_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("issued_documents.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("issued_documents.id", deferrable=True, initially="DEFERRED"), index=True
     )
     issued_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     issued_by_id: Mapped[int | None] = mapped_column(

@@ -11,6 +11,7 @@ reused: parsing @font-face rules costs more than rendering a page.
 """
 from __future__ import annotations
 
+import atexit
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -152,3 +153,8 @@ def pdf_font_names(pdf: bytes) -> list[str]:
         for font in (page.get("/Resources") or {}).get("/Font", {}).values():
             names.add(str(font.get_object().get("/BaseFont", "")).lstrip("/"))
     return sorted(names)
+
+
+# Drop the cached FontConfiguration while WeasyPrint's C bindings still exist
+# (otherwise its __del__ fails noisily at interpreter exit).
+atexit.register(reset_caches)

@@ -105,7 +105,8 @@ def verify():
         status = 400 if form.is_submitted() else 200
         return render_template("documents/verify.html", form=form), status
     limit = current_app.config["MAX_FILE_SIZE"]
-    data = form.file.data.read(limit + 1)
+    with form.file.data.stream as stream:
+        data = stream.read(limit + 1)
     if len(data) > limit:
         abort(413)
     if not data.startswith(PDF_MAGIC):

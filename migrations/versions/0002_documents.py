@@ -51,7 +51,7 @@ def upgrade():
     sa.CheckConstraint('length(sha256) = 64', name=op.f('ck_issued_documents_sha256_length')),
     sa.CheckConstraint('seq >= 1', name=op.f('ck_issued_documents_seq_positive')),
     sa.CheckConstraint('size_bytes > 0', name=op.f('ck_issued_documents_size_positive')),
-    sa.ForeignKeyConstraint(['corrects_id'], ['issued_documents.id'], name=op.f('fk_issued_documents_corrects_id_issued_documents'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['corrects_id'], ['issued_documents.id'], name=op.f('fk_issued_documents_corrects_id_issued_documents'), initially='DEFERRED', deferrable=True),
     sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_issued_documents_issued_by_id_users'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_documents')),
     sa.UniqueConstraint('issuer', 'year', 'seq', name=op.f('uq_issued_documents_issuer_year_seq')),
