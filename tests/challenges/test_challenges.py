@@ -102,11 +102,12 @@ def test_publish_several_at_once_issues_one_notice_listing_them(bureau, make):
 
     a, b = make.challenge("draft", title="甲榜单"), make.challenge("draft", title="乙榜单")
     received = []
-    signals.challenge_published.connect(lambda sender, **kw: received.append(sender.id), weak=False)
-    try:
+
+    def on_published(sender, **kw):
+        received.append(sender.id)
+
+    with signals.challenge_published.connected_to(on_published):
         response = bureau.post("/manage/challenges/publish", {"challenge_ids": [str(a.id), str(b.id)]})
-    finally:
-        signals.challenge_published.receivers.clear()
     assert response.status_code == 302
     db.session.expire_all()
     publication = db.session.query(Publication).one()
@@ -152,8 +153,10 @@ def test_publish_needs_a_selection(bureau):
 def test_amendment_is_recorded_with_reason_shown_publicly_and_signalled(bureau, make, client):
     c = make.challenge("published")
     received = []
-    signals.challenge_amended.connect(lambda sender, amendment: received.append((sender.id, amendment.reason)),
-                                      weak=False)
+
+    def on_amended(sender, amendment, **kw):
+        received.append((sender.id, amendment.reason))
+
     data = challenge_form(c.issuer_id, title=c.title, field=c.field, problem_statement=c.problem_statement,
                           support="3,000,000", issuer_funding="3,000,000", ip_terms=c.ip_terms,
                           eligibility=c.eligibility, contact_name=c.contact_name, contact_phone=c.contact_phone,
@@ -168,12 +171,10 @@ def test_amendment_is_recorded_with_reason_shown_publicly_and_signalled(bureau, 
 
     data["bid_opens_at"] = local_input(c.bid_opens_at)
     data["bid_deadline_at"] = local_input(c.bid_deadline_at)
-    try:
+    with signals.challenge_amended.connected_to(on_amended):
         assert bureau.post(f"/manage/challenges/{c.id}/amend", data).status_code == 400  # no reason
         data["reason"] = "根据企业意见提高抗压强度指标"
         response = bureau.post(f"/manage/challenges/{c.id}/amend", data)
-    finally:
-        signals.challenge_amended.receivers.clear()
     assert response.status_code == 302, response.get_data(as_text=True)
     assert received == [(c.id, "根据企业意见提高抗压强度指标")]
     amendment = db.session.query(Amendment).one()

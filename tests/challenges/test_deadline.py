@@ -18,9 +18,12 @@ from app.extensions import db
 @pytest.fixture
 def closed_signals():
     received = []
-    signals.challenge_closed.connect(lambda sender: received.append(sender.id), weak=False)
-    yield received
-    signals.challenge_closed.receivers.clear()
+
+    def on_closed(sender, **kw):
+        received.append(sender.id)
+
+    with signals.challenge_closed.connected_to(on_closed):  # other domains' receivers stay connected
+        yield received
 
 
 def _state(challenge_id):
