@@ -90,11 +90,14 @@ def _init_login(app):
 def _register_blueprints(app):
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .bids.manage_views import bp as bid_review_bp
+    from .bids.views import bp as bids_bp
     from .challenges.demand_views import bp as demands_bp
     from .challenges.portal_views import bp as portal_bp
     from .challenges.views import bp as challenges_bp
     from .core.views import bp as core_bp
     from .documents.views import bp as documents_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp):
+    for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp,
+               bids_bp, bid_review_bp):
         app.register_blueprint(bp)

@@ -113,3 +113,64 @@ class Factories:
             operation(demand, actor=bureau, reason=None if state == "accepted" else "请补充材料")
         db.session.commit()
         return demand
+
+    # -- bids (app/bids) ----------------------------------------------------------------
+    def bid_data(self, bid, members=(), **fields):
+        """Complete, valid content for ``bid`` (rules 4-9 satisfied); ``fields`` override."""
+        from app.bids.operations import BidData
+        from app.bids.rules import PlannedMilestone
+
+        challenge = bid.challenge
+        fiscal = min(challenge.support_fen, 200_000_000)
+        ratio = 1 if bid.organisation.org_type.is_academic else 2
+        values = dict(
+            title=f"{bid.organisation.name}关于{challenge.title}的攻关方案", leader_name="王教授",
+            leader_title="教授", leader_phone="13800000000", leader_email="leader@example.cn",
+            technical_plan="<p>技术路线：先小试后中试。</p>", fiscal_support_fen=fiscal,
+            issuer_funding_fen=challenge.issuer_funding_fen, self_funding_fen=max(ratio * fiscal, 500_000_000),
+            member_ids=[m.id for m in members],
+            kpi_answers={k.id: (k.target_value, "第三方检测报告") for k in challenge.kpis},
+            milestones=[PlannedMilestone(m.name, m.due_on, m.tranche_percent, f"{m.name}阶段成果")
+                        for m in bid.milestones],
+        )
+        values.update(fields)
+        return BidData(**values)
+
+    def bid(self, challenge=None, state="submitted", organisation=None, *, user=None, members=(),
+            bureau=None, reason="缺少签字盖章页", **fields):
+        """A bid in ``state``: "draft", "submitted", "withdrawn", or (opened after the
+        deadline, which is moved to the past) "opened", "passed", "failed"."""
+        from datetime import timedelta
+
+        from app.bids import operations as bid_ops
+        from app.bids import review_operations as review_ops
+        from app.bids.seal import is_opened
+        from app.challenges.models import ChallengeState
+        from app.core.timeutil import utcnow
+
+        challenge = challenge or self.challenge(state="published")
+        if user is None:
+            organisation = organisation or self.org(org_type=OrgType.UNIVERSITY)
+            user = self.user(role=Role.APPLICANT, organisation=organisation)
+        bid = bid_ops.start_bid(challenge, actor=user)
+        bid_ops.save_bid(bid, self.bid_data(bid, members, **fields), actor=user)
+        if state != "draft":
+            bid_ops.submit_bid(bid, actor=user, base_version=bid.current_version_no)
+        if state == "withdrawn":
+            bid_ops.withdraw_bid(bid, actor=user)
+        if state in ("opened", "passed", "failed"):
+            now = utcnow()
+            if not challenge.is_past_deadline(now):
+                challenge.bid_deadline_at = now - timedelta(seconds=1)
+                challenge.closed_at = now
+                challenge.state = ChallengeState.CLOSED
+            bureau = bureau or self.user(role=Role.BUREAU)
+            if not is_opened(challenge):
+                review_ops.open_bids(challenge, actor=bureau)
+            if state != "opened":
+                passed = state == "passed"
+                review_ops.review_bid(bid, actor=bureau, is_complete=True, is_eligible=True,
+                                      has_signatures=passed, is_passed=passed,
+                                      reason=None if passed else reason)
+        db.session.commit()
+        return bid

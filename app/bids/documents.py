@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.timeutil import format_local
+from ..core.timeutil import to_local
 from ..documents.layout import DocumentContextError, require_row_keys
 from ..documents.types import register_type
 
@@ -61,6 +61,12 @@ Context keys:
 )
 
 
+def _cn_time(moment) -> str:
+    """2026年12月31日17时00分（北京时间）: no spaces, so justified text does not stretch."""
+    local = to_local(moment)
+    return f"{local.year}年{local.month}月{local.day}日{local:%H}时{local:%M}分（北京时间）"
+
+
 def summary_context(bid, version) -> dict:
     data = version.snapshot
     leader = data["leader"]
@@ -72,7 +78,7 @@ def summary_context(bid, version) -> dict:
         "members": [m["name"] for m in data["members"]],
         "leader": "，".join(p for p in (leader["name"], leader["title"], leader["phone"]) if p),
         "version_no": version.version_no,
-        "submitted_text": format_local(version.submitted_at),
+        "submitted_text": _cn_time(version.submitted_at),
         "content_sha256": version.content_sha256,
         "kpis": [{"name": k["name"], "target": k["target"] or "—",
                   "proposed": f"{k['proposed_value'] or '—'} {k['unit']}".strip(),

@@ -54,9 +54,8 @@ def _sealed_event_criteria(cls):
 def _hide_sealed_bid_events(state):
     if not state.is_select or state.execution_options.get(INCLUDE_SEALED):
         return
-    if not any(getattr(d.get("entity"), "__name__", None) == "AuditEvent"
-               for d in state.statement.column_descriptions):
-        return
+    # Applied to every ORM select: the criterion reaches AuditEvent wherever it occurs,
+    # including the subquery a paginator counts (so "共 N 条" does not leak either).
     state.statement = state.statement.options(
         with_loader_criteria(AuditEvent, _sealed_event_criteria, include_aliases=True))
 
