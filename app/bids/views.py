@@ -97,6 +97,7 @@ def detail(bid_id):
 def _member_choices(bid: Bid):
     orgs = db.session.scalars(
         select(Organisation).where(Organisation.is_active.is_(True), Organisation.id != bid.organisation_id,
+                                   Organisation.id != bid.challenge.issuer_id,
                                    Organisation.org_type != OrgType.GOVERNMENT)
         .order_by(Organisation.name)).all()
     return [SelectChoice(o.id, f"{o.name}（{o.org_type.label}）") for o in orgs]
