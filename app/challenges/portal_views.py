@@ -20,6 +20,7 @@ from .forms import PortalSearchForm
 from .models import Challenge
 from .notices import notices_for
 from .queries import PORTAL_STATES, facet_values, portal_select
+from .viewutil import conflict_on_concurrent_change
 
 bp = Blueprint("portal", __name__, url_prefix="/challenges")
 
@@ -40,6 +41,7 @@ def countdown_text(deadline: datetime | None, now: datetime | None = None) -> st
 
 
 @bp.route("")
+@conflict_on_concurrent_change
 def index():
     if ops.close_due_challenges():
         db.session.commit()
@@ -63,6 +65,7 @@ def index():
 
 
 @bp.route("/<int:challenge_id>")
+@conflict_on_concurrent_change
 def detail(challenge_id):
     challenge = load_or_404(Challenge, challenge_id)
     if not challenge.is_public:

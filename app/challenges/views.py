@@ -17,7 +17,7 @@ from . import operations as ops
 from .forms import FIELD_CHOICES, ChallengeForm, PublishForm, RequiredReasonForm
 from .models import Challenge, ChallengeState
 from .notices import notices_for
-from .viewutil import error_page, state_history
+from .viewutil import conflict_on_concurrent_change, error_page, state_history
 
 bp = Blueprint("challenges", __name__, url_prefix="/manage/challenges")
 
@@ -58,6 +58,7 @@ def _render_form(form, challenge=None, *, amend=False, status=200):
 
 @bp.route("/")
 @role_required(Role.BUREAU)
+@conflict_on_concurrent_change
 def index():
     if ops.close_due_challenges():
         db.session.commit()
@@ -75,6 +76,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
+@conflict_on_concurrent_change
 def new():
     form = _form()
     if form.validate_on_submit():
@@ -92,6 +94,7 @@ def new():
 
 @bp.route("/<int:challenge_id>")
 @login_required
+@conflict_on_concurrent_change
 def detail(challenge_id):
     challenge = _load(challenge_id)
     return render_template("challenges/manage_detail.html", c=challenge, history=state_history(challenge),
@@ -101,6 +104,7 @@ def detail(challenge_id):
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
+@conflict_on_concurrent_change
 def edit(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_edit(current_user):
@@ -121,6 +125,7 @@ def edit(challenge_id):
 
 @bp.route("/publish", methods=["POST"])
 @role_required(Role.BUREAU)
+@conflict_on_concurrent_change
 def publish():
     form = PublishForm()
     form.challenge_ids.choices = [SelectChoice(i, str(i)) for i in request.form.getlist("challenge_ids", type=int)]
@@ -140,6 +145,7 @@ def publish():
 
 @bp.route("/<int:challenge_id>/amend", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
+@conflict_on_concurrent_change
 def amend(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_amend(current_user):
@@ -162,6 +168,7 @@ def amend(challenge_id):
 
 @bp.route("/<int:challenge_id>/cancel", methods=["POST"])
 @role_required(Role.BUREAU)
+@conflict_on_concurrent_change
 def cancel(challenge_id):
     challenge = _load(challenge_id)
     require(challenge.can_manage(current_user))

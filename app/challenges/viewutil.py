@@ -1,7 +1,11 @@
 """Small helpers shared by this package's views."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import render_template
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.errors import MESSAGES
 from ..extensions import db
@@ -13,6 +17,19 @@ def error_page(status: int, detail: str):
     title, message = MESSAGES.get(status, MESSAGES[400])
     return render_template("errors/error.html", status=status, title=title, message=message,
                            detail=detail), status
+
+
+def conflict_on_concurrent_change(view):
+    """Someone else changed (or closed) the same challenge meanwhile: 409, nothing saved."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except StaleDataError:
+            return error_page(409, _("该榜单刚刚被其他人修改或已自动截止，本次操作未保存，请刷新页面后重试。"))
+
+    return wrapped
 
 
 def state_history(obj) -> list[dict]:

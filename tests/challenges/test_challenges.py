@@ -254,3 +254,20 @@ def test_database_enforces_the_invariants(make):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE challenge_milestones SET tranche_percent = 101 WHERE challenge_id = :id"),
                          {"id": c.id})
+
+
+def test_a_concurrent_change_is_a_409_not_a_500(bureau, make, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.challenges import operations as ops
+
+    c = make.challenge("draft")
+
+    def racing(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'challenges' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(ops, "publish_challenges", racing)
+    response = bureau.post("/manage/challenges/publish", {"challenge_ids": [str(c.id)]})
+    assert response.status_code == 409 and "请刷新页面后重试" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Challenge, c.id).state is ChallengeState.DRAFT
