@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.money import format_yuan
 from ..core.timeutil import format_local
+from .models import Comparator, plain_decimal
 from .rules import ChallengeData
 
 FIELD_LABELS = {
@@ -41,9 +42,8 @@ def _scalar_text(name: str, value) -> str:
 def kpi_lines(kpis) -> str:
     rows = []
     for i, k in enumerate(kpis, start=1):
-        symbol = getattr(k.comparator, "symbol", None) or _comparator_symbol(k.comparator)
-        value = format(k.target_value.normalize(), "f") if k.target_value is not None else ""
-        rows.append(f"{i}. {k.name} {symbol} {value} {k.unit or ''}".rstrip()
+        symbol = Comparator(k.comparator).symbol
+        rows.append(f"{i}. {k.name} {symbol} {plain_decimal(k.target_value)} {k.unit or ''}".rstrip()
                     + (f"（{k.verification_method}）" if k.verification_method else ""))
     return "\n".join(rows)
 
@@ -54,12 +54,6 @@ def milestone_lines(milestones) -> str:
         + ("（赛马比选）" if m.is_race_checkpoint else "")
         for i, m in enumerate(milestones, start=1)
     )
-
-
-def _comparator_symbol(value) -> str:
-    from .models import Comparator
-
-    return Comparator(value).symbol
 
 
 def describe_changes(challenge, data: ChallengeData) -> list[dict]:

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..core.forms import BaseForm, MoneyField, non_negative
 from ..core.timeutil import local_to_utc, to_local
 from .demand_operations import DemandData
-from .models import Comparator
+from .models import Comparator, plain_decimal
 from .rules import ChallengeData, KpiData, MilestoneData
 
 INDUSTRY_FIELDS = ["新材料", "超硬材料", "轻合金材料", "氟基新材料", "新能源电池材料", "装备制造",
@@ -48,16 +48,17 @@ class DemandForm(BaseForm):
     contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
 
+    # DemandData fields that the form shows under another name
+    RENAMED = {"own_funding_fen": "own_funding"}
+    NULLABLE = ("time_limit_months", "own_funding_fen")
+
     def to_data(self) -> DemandData:
-        values = {name: getattr(self, name).data for name in DemandData.FIELDS if name != "own_funding_fen"}
-        values = {k: ("" if v is None and k not in ("time_limit_months",) else v) for k, v in values.items()}
-        return DemandData(own_funding_fen=self.own_funding.data, **values)
+        values = {name: getattr(self, self.RENAMED.get(name, name)).data for name in DemandData.FIELDS}
+        return DemandData(**{k: "" if v is None and k not in self.NULLABLE else v for k, v in values.items()})
 
     def fill_from(self, demand) -> None:
         for name in DemandData.FIELDS:
-            if name != "own_funding_fen":
-                getattr(self, name).data = getattr(demand, name)
-        self.own_funding.data = demand.own_funding_fen
+            getattr(self, self.RENAMED.get(name, name)).data = getattr(demand, name)
 
 
 class AttachmentForm(BaseForm):
@@ -163,7 +164,7 @@ class ChallengeForm(BaseForm):
         self.support.data = challenge.support_fen
         self.issuer_funding.data = challenge.issuer_funding_fen
         _fill_rows(self.kpis, [{"name": k.name, "comparator": k.comparator.value,
-                                "target_value": k.target_value.normalize(), "unit": k.unit,
+                                "target_value": Decimal(plain_decimal(k.target_value)), "unit": k.unit,
                                 "verification_method": k.verification_method} for k in challenge.kpis])
         _fill_rows(self.milestones, [{"name": m.name, "month_offset": m.month_offset,
                                       "tranche_percent": m.tranche_percent,

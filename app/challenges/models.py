@@ -49,6 +49,11 @@ PUBLIC_STATES = frozenset({S.PUBLISHED, S.CLOSED, S.UNDER_REVIEW, S.AWARDED, S.I
                            S.FINISHED})
 
 
+def plain_decimal(value: Decimal | None) -> str:
+    """90.000000 -> '90', 99.990 -> '99.99' (never '9E+1')."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 class Comparator(LabelledEnum):
     GE = "ge", "≥"
     GT = "gt", ">"
@@ -226,8 +231,7 @@ class ChallengeKpi(db.Model):
     @property
     def target_text(self) -> str:
         """'≥ 90 %' with the Decimal printed without trailing zeros."""
-        value = format(self.target_value.normalize(), "f") if self.target_value is not None else ""
-        return " ".join(p for p in (self.comparator.symbol, value, self.unit) if p)
+        return " ".join(p for p in (self.comparator.symbol, plain_decimal(self.target_value), self.unit) if p)
 
 
 class MilestoneCheckpoint(db.Model):

@@ -70,6 +70,8 @@ def test_boundaries_pass_through_the_form(bureau, enterprise):
 def test_edit_draft_keeps_kpi_ids_stable(bureau, make):
     c = make.challenge("draft")
     kpi_ids = [k.id for k in c.kpis]
+    page = bureau.get(f"/manage/challenges/{c.id}/edit").get_data(as_text=True)
+    assert 'name="kpis-0-target_value" step="any" type="number" value="30"' in page and "E+" not in page
     data = challenge_form(c.issuer_id, title="新名称")
     assert bureau.post(f"/manage/challenges/{c.id}/edit", data).status_code == 302
     db.session.expire_all()
