@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired
 
 from ..auth.models import Role
 from ..extensions import db
-from . import operations
+from . import navigation, operations
 from .forms import BaseForm
 from .models import AuditEvent
 from .money import MoneyError, format_yuan, yuan_to_fen
@@ -31,7 +31,8 @@ def index():
 @login_required
 def dashboard():
     # One home page per role; each domain adds its panels to the role's template.
-    return render_template(f"core/home_{current_user.role.value}.html")
+    return render_template(f"core/home_{current_user.role.value}.html",
+                           dashboard_panels=navigation.panels_for(current_user))
 
 
 @bp.route("/lang/<code>")
