@@ -104,6 +104,25 @@ def change_password(user: User, current: str, new: str) -> None:
     record_event(user, "password_changed", actor=user)
 
 
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with these credentials, or None. Unknown e-mails cost the same hash
+    computation as known ones, so response times do not reveal which accounts exist."""
+    from flask import current_app
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    user = User.query.filter_by(email=normalise_email(email)).first()
+    if user is None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+        check_password_hash(_DUMMY_HASH[method], password)
+        return None
+    return user if user.check_password(password) else None
+
+
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
     record_event(user, "login", actor=user)

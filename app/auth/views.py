@@ -9,7 +9,6 @@ from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import operations
 from .forms import ChangePasswordForm, LoginForm
-from .models import User
 from .rules import normalise_email
 
 bp = Blueprint("auth", __name__)
@@ -40,8 +39,8 @@ def login():
         return redirect(url_for("core.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.query.filter_by(email=normalise_email(form.email.data)).first()
-        if user is None or not user.check_password(form.password.data):
+        user = operations.authenticate(form.email.data, form.password.data)
+        if user is None:
             flash(_("电子邮箱或密码不正确"), "error")
             return render_template("auth/login.html", form=form), 401
         if not user.is_active:

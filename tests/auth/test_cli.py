@@ -75,7 +75,7 @@ def test_demo_seed_is_idempotent(app, cli, monkeypatch, tmp_path, source):
     first = cli("demo", "seed")
     assert first.exit_code == 0, first.output
     passwords = _passwords(first.output)
-    assert set(passwords) == {email for email, *_rest in demo.DEMO_USERS}
+    assert {email for email, *_rest in demo.DEMO_USERS} <= set(passwords)  # domains may add more
     expected_orgs = (len(data["bureaus"]) + len(data["enterprises"]) + len(data["universities_and_institutes"]))
     assert Organisation.query.count() >= expected_orgs
     assert all(is_valid(o.credit_code) and o.is_credit_code_synthetic for o in Organisation.query)

@@ -247,3 +247,19 @@ def test_anonymous_protected_page_redirects_to_login_with_next(client):
 def test_browser_helper_logs_in(app, make):
     user = make.user(role="bureau")
     Browser(app.test_client()).login(user)
+
+
+def test_authenticate_spends_a_hash_on_unknown_emails(make, monkeypatch):
+    import werkzeug.security
+
+    from app.auth.operations import authenticate
+
+    user = make.user(role="expert")
+    assert authenticate(user.email.upper(), DEFAULT_PASSWORD).id == user.id
+    assert authenticate(user.email, "Wrong-pass-1") is None
+    calls = []
+    original = werkzeug.security.check_password_hash
+    monkeypatch.setattr(werkzeug.security, "check_password_hash",
+                        lambda h, p: calls.append(h.split("$")[0]) or original(h, p))
+    assert authenticate("nobody@example.cn", DEFAULT_PASSWORD) is None
+    assert calls == [user.password_hash.split("$")[0]]  # same method and cost as a real account
