@@ -27,14 +27,8 @@ def sample_notice_context(n: int = 1, rows: int = SAMPLE_ROWS) -> dict:
             {"h1": "项目安排"},
             f"本批共立项{rows}项，财政支持资金合计{format_wan(total)}（人民币{rmb_upper(total)}），项目清单如下。",
             {"table": {"columns": ["序号", "项目名称", "领域", "支持金额（万元）", "期限（月）"],
-                       "rows": table_rows}},
-            {"h1": "工作要求"},
-            {"h2": "加强组织实施"},
-            "各项目承担单位要严格按照任务书约定的考核指标、里程碑和资金使用计划组织实施，确保按期完成。",
-            {"h2": "规范资金管理"},
-            "财政资金实行专账核算，专款专用，任何单位和个人不得截留、挤占、挪用。",
+                       "rows": table_rows, "widths": [7, 45, 12, 20, 16]}},
         ],
-        "attachments": ["项目任务书（模板）"],
     }
 
 

@@ -91,10 +91,16 @@ class IssuedDocument(db.Model):
         return bool(self.corrections)
 
     def can_download(self, user) -> bool:
-        """Staff download every document; anyone downloads public notices (公告, 公示)."""
-        if self.is_public:
+        """Staff download every document; anyone downloads public notices (公告, 公示);
+        a document type may admit others with its ``may_download`` hook."""
+        if self.is_public or is_staff(user):
             return True
-        return bool(getattr(user, "is_authenticated", False)) and user.role.value in STAFF_ROLES
+        if not getattr(user, "is_authenticated", False):
+            return False
+        from .types import all_types
+
+        kind = all_types().get(self.doc_type)
+        return bool(kind and kind.may_download and kind.may_download(self, user))
 
 
 def is_staff(user) -> bool:

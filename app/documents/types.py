@@ -14,6 +14,9 @@ Other domains add their documents with one call, e.g. in ``app/projects/document
                   joint=True)
 
 The title pattern is ``str.format``-ed with the context (only top-level keys).
+Staff (admin, bureau, finance) download every document; ``public=True`` types anyone;
+``may_download=lambda doc, user: ...`` lets a type admit others (e.g. the bidder of a
+bid summary, looked up from ``doc.subject_type`` / ``doc.subject_id``).
 """
 from __future__ import annotations
 
@@ -40,6 +43,9 @@ class DocumentType:
     prepare: Callable[[dict], dict] | None = None
     # Names of the attachments listed after the body ("附件：1. …").
     attachments: Callable[[Mapping], list[str]] | None = None
+    # Who besides staff may download an issued document of this type (public types:
+    # everyone): ``may_download(doc, user) -> bool``, e.g. the bidder of a bid summary.
+    may_download: Callable[[object, object], bool] | None = None
     options: dict = field(default_factory=dict)
     # The context keys documented for callers (shown by `flask documents doctor`).
     doc: str = ""

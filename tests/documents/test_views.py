@@ -89,3 +89,23 @@ def test_zip_download_holds_the_selected_documents(login_as):
     assert bureau.post("/documents/zip", {}, token_from="/documents/").status_code == 400
     assert bureau.post("/documents/zip", {"ids": ["999999"]}, token_from="/documents/").status_code == 404
     assert bureau.post("/documents/zip", {"ids": ["abc"]}, token_from="/documents/").status_code == 400
+
+
+def test_a_type_may_admit_other_downloaders(login_as, make):
+    from app.documents.operations import issue_document
+    from app.documents.types import get_type, register_type
+    from app.extensions import db
+
+    from .helpers import notice_context
+
+    base = get_type("notice")
+    owner = make.user(role="applicant")
+    register_type("owned_notice_test", label="测试", template=base.template, title="{title}",
+                  required=base.required, prepare=base.prepare,
+                  may_download=lambda doc, user: doc.subject_id == user.organisation_id)
+    doc = issue_document("owned_notice_test", notice_context(), subject=owner.organisation, actor=None)
+    db.session.commit()
+    url = f"/documents/{doc.id}/download"
+    owner_browser = login_as("applicant", organisation=owner.organisation)
+    assert owner_browser.get(url).status_code == 200
+    assert login_as("applicant").get(url).status_code == 403
