@@ -74,3 +74,17 @@ def test_admin_bad_input_is_400_and_changes_nothing(login_as, data, message):
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert PolicySetting.query.count() == 0
+
+
+def test_database_keeps_one_row_per_policy_key():
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    insert = text("INSERT INTO policy_settings (key, value, updated_at) VALUES ('max_time_limit_months', :v, :t)")
+    db.session.execute(insert, {"v": 24, "t": "2026-11-21 10:00:00"})
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(insert, {"v": 30, "t": "2026-11-21 10:00:00"})
+        db.session.flush()
+    db.session.rollback()
+    assert policy("max_time_limit_months") == 24
