@@ -8,6 +8,13 @@ from .issuers import JOINT_ISSUERS, get_issuer
 from .types import DocumentType
 
 
+def _marks(names: list[str]) -> list[dict]:
+    """Joint marks: shorter names are letter-spaced to the width of the longest (em)."""
+    longest = max(len(n) for n in names)
+    return [{"name": n, "spacing": round((longest - len(n)) / (len(n) - 1), 3) if len(n) > 1 else 0}
+            for n in names]
+
+
 def header_data(doc_type: DocumentType, *, issuer: str, number: str, title: str,
                 issued_on: date, verify_url: str, addressee: str | None = None,
                 cc: list[str] | None = None, attachments: list[str] | None = None,
@@ -21,7 +28,7 @@ def header_data(doc_type: DocumentType, *, issuer: str, number: str, title: str,
         "number": number,
         "title": title,
         "joint": doc_type.joint,
-        "issuers": [{"name": b["name"]} for b in bureaus],
+        "issuers": _marks([b["name"] for b in bureaus]),
         "signatures": [b["name"] for b in bureaus],
         "addressee": addressee or "",
         "date_text": date_text,
