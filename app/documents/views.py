@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from urllib.parse import quote as url_quote
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, send_file
@@ -62,6 +63,11 @@ def download(doc_id):
     data = store().get(doc.sha256)
     response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                          download_name=doc.filename, etag=doc.sha256, max_age=0)
+    # Readable ASCII fallback for clients without RFC 5987 support (instead of digits only).
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"jiebang-document-{doc.id}.pdf\"; "
+        f"filename*=UTF-8''{url_quote(doc.filename, safe='')}"
+    )
     response.headers["X-Content-SHA256"] = doc.sha256
     return response
 

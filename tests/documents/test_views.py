@@ -18,7 +18,8 @@ def test_redownload_returns_identical_bytes_with_a_filename(login_as):
     assert first.data == second.data == store().get(doc.sha256)
     assert first.mimetype == "application/pdf"
     disposition = first.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
+    assert disposition.startswith(f'attachment; filename="jiebang-document-{doc.id}.pdf"')
+    assert "filename*=UTF-8''%E7%84%A6%E7%A7%91" in disposition  # 焦科…
     assert first.headers["X-Content-SHA256"] == doc.sha256
 
 
