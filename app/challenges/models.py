@@ -197,6 +197,10 @@ class Challenge(db.Model):
         """Public challenges: anyone. Drafts: bureau, admin and the issuing enterprise."""
         return self.is_public or _staff(user) or self.is_issuer_member(user)
 
+    def can_follow(self, user) -> bool:
+        """The internal page with the handling history: bureau, admin and the issuing enterprise."""
+        return _staff(user) or self.is_issuer_member(user)
+
     def can_edit(self, user) -> bool:
         """Direct editing is for bureau staff while the challenge is a draft."""
         return (self.state is ChallengeState.DRAFT and getattr(user, "is_authenticated", False)

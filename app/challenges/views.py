@@ -97,6 +97,9 @@ def new():
 @conflict_on_concurrent_change
 def detail(challenge_id):
     challenge = _load(challenge_id)
+    if not challenge.can_follow(current_user):
+        # the internal page (handling history) is for the bureau and the issuer; others read the portal
+        return redirect(url_for("portal.detail", challenge_id=challenge.id))
     return render_template("challenges/manage_detail.html", c=challenge, history=state_history(challenge),
                            notices=notices_for(challenge, current_user), publish_form=PublishForm(),
                            cancel_form=RequiredReasonForm(), can_manage=challenge.can_manage(current_user))

@@ -58,7 +58,9 @@ ROUTES = [
     ("GET", "challenges.detail", "/manage/challenges/{draft}", NOT_FOUND_EXCEPT({"bureau", "admin"})),
     # the issuing enterprise follows its own draft; other applicants get 404
     ("GET", "challenges.detail", "/manage/challenges/{own_challenge}", NOT_FOUND_EXCEPT({"bureau", "admin", "applicant"})),
-    ("GET", "challenges.detail", "/manage/challenges/{published}", LOGIN_ANY),
+    # a public challenge: staff see the internal page, everyone else is sent to the portal page
+    ("GET", "challenges.detail", "/manage/challenges/{published}",
+     {**LOGIN_ANY, "finance": 302, "expert": 302, "applicant": 302}),
     ("GET", "challenges.detail", "/manage/challenges/999999", NOT_FOUND_EXCEPT(set())),
     ("GET", "challenges.edit", "/manage/challenges/{draft}/edit", BUREAU_GET),
     ("POST", "challenges.edit", "/manage/challenges/{draft}/edit", BUREAU_POST),
