@@ -52,8 +52,10 @@ class BidForm(BaseForm):
                                 render_kw={"data-budget": "issuer"})
     self_funding = MoneyField(_l("自筹资金（元）"), validators=[Optional(), non_negative],
                               render_kw={"data-budget": "self"})
+    # Choices are for display; save_bid checks every id (registered, not the issuer, rule 7)
+    # and says why in Chinese, which a tampered form deserves as much as a real one.
     member_ids = SelectMultipleField(_l("联合体成员单位"), coerce=int, validators=[Optional()],
-                                     render_kw={"size": 8})
+                                     validate_choice=False, render_kw={"size": 8})
     kpis = FieldList(FormField(KpiAnswerRow))
     milestones = FieldList(FormField(MilestoneRow))
     base_version = HiddenField(validators=[InputRequired()])

@@ -22,7 +22,7 @@ from .forms import ConfirmForm, FormalReviewForm
 from .models import IN_COMPETITION, Bid, BidOpening
 from .operations import BidError
 from .seal import opened_bids_select, opening_for, submitted_count
-from .viewutil import error_page
+from .viewutil import act, error_page
 
 bp = Blueprint("bid_review", __name__, url_prefix="/manage/bids")
 
@@ -66,15 +66,13 @@ def challenge_bids(challenge_id):
 @role_required(Role.BUREAU)
 def open_challenge_bids(challenge_id):
     challenge = _challenge(challenge_id)
-    if not ConfirmForm().validate_on_submit():
-        return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        opening = review_ops.open_bids(challenge, actor=current_user)
-    except BidError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
-    flash(_("已开标，共%(n)s份有效申报", n=opening.bid_count), "success")
-    return redirect(url_for("bid_review.challenge_bids", challenge_id=challenge.id))
+    done = {}
+
+    def call():
+        done["opening"] = review_ops.open_bids(challenge, actor=current_user)
+
+    return act(ConfirmForm(), call, lambda: _("已开标，共%(n)s份有效申报", n=done["opening"].bid_count),
+               url_for("bid_review.challenge_bids", challenge_id=challenge.id))
 
 
 def _opened_bid(bid_id: int) -> Bid:

@@ -27,6 +27,7 @@ from .forms import AttachmentForm, BidForm, ConfirmForm, SubmitForm, WithdrawFor
 from .models import AttachmentKind, Bid, BidAttachment, BidVersion
 from .seal import bid_history, opening_for
 from .versions import diff, snapshot
+from .viewutil import act as _act
 from .viewutil import error_page
 
 bp = Blueprint("bids", __name__, url_prefix="/bids")
@@ -153,15 +154,8 @@ def edit(bid_id):
 def _versioned_action(bid_id, operation, done_message):
     bid = _load_own(bid_id)
     form = SubmitForm()
-    if not form.validate_on_submit():
-        return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        operation(bid, actor=current_user, base_version=form.base_version_number())
-    except ops.BidError as exc:
-        return error_page(exc.status, str(exc), problems=exc.problems)
-    db.session.commit()
-    flash(done_message(bid), "success")
-    return redirect(url_for("bids.detail", bid_id=bid.id))
+    return _act(form, lambda: operation(bid, actor=current_user, base_version=form.base_version_number()),
+                lambda: done_message(bid), url_for("bids.detail", bid_id=bid.id))
 
 
 @bp.route("/<int:bid_id>/submit", methods=["POST"])
@@ -183,29 +177,16 @@ def reconfirm(bid_id):
 def withdraw(bid_id):
     bid = _load_own(bid_id)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        ops.withdraw_bid(bid, actor=current_user, reason=form.reason.data)
-    except ops.BidError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
-    flash(_("申报已撤回；截止前可重新编辑并提交"), "success")
-    return redirect(url_for("bids.detail", bid_id=bid.id))
+    return _act(form, lambda: ops.withdraw_bid(bid, actor=current_user, reason=form.reason.data),
+                _("申报已撤回；截止前可重新编辑并提交"), url_for("bids.detail", bid_id=bid.id))
 
 
 @bp.route("/<int:bid_id>/reopen", methods=["POST"])
 @role_required(Role.APPLICANT)
 def reopen(bid_id):
     bid = _load_own(bid_id)
-    if not ConfirmForm().validate_on_submit():
-        return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        ops.reopen_bid(bid, actor=current_user)
-    except ops.BidError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
-    return redirect(url_for("bids.edit", bid_id=bid.id))
+    return _act(ConfirmForm(), lambda: ops.reopen_bid(bid, actor=current_user), _("申报已恢复为草稿，可修改后提交"),
+                url_for("bids.edit", bid_id=bid.id))
 
 
 @bp.route("/<int:bid_id>/attachments", methods=["POST"])
@@ -234,15 +215,8 @@ def remove_attachment(bid_id, attachment_id):
     attachment = load_or_404(BidAttachment, attachment_id)
     if attachment.bid_id != bid.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        ops.remove_attachment(attachment, actor=current_user)
-    except ops.BidError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
-    flash(_("附件已删除"), "success")
-    return redirect(url_for("bids.detail", bid_id=bid.id) + "#attachments")
+    return _act(ConfirmForm(), lambda: ops.remove_attachment(attachment, actor=current_user), _("附件已删除"),
+                url_for("bids.detail", bid_id=bid.id) + "#attachments")
 
 
 @bp.route("/<int:bid_id>/attachments/<int:attachment_id>")
