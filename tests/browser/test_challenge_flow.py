@@ -16,6 +16,12 @@ pytestmark = pytest.mark.browser
 TITLE = "工业固废基低碳胶凝材料规模化制备技术"
 
 
+def submit(page, selector: str) -> None:
+    """Click a button that posts a form and wait for the answer page to load."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def test_demand_to_published_challenge_on_the_portal(page, make):
     company = make.org("河南强耐新材股份有限公司", org_type=OrgType.ENTERPRISE, short_name="强耐新材",
                        district="武陟县", field="节能环保")
@@ -38,8 +44,8 @@ def test_demand_to_published_challenge_on_the_portal(page, make):
     page.fill("input[name=contact_phone]", "0391-1111111")
     page.check("input[name=cannot_solve_alone]")
     screenshot(page, "challenge_flow_1_demand_form")
-    page.click("main form button:has-text('保存')")
-    page.click("text=提交科技局")  # data-confirm is accepted by the fixture
+    submit(page, "main form button:has-text('保存')")
+    submit(page, "text=提交科技局")  # data-confirm is accepted by the fixture
     assert "待筛选" in page.locator("main h1").inner_text()
     screenshot(page, "challenge_flow_2_demand_submitted")
     logout(page)
@@ -49,7 +55,7 @@ def test_demand_to_published_challenge_on_the_portal(page, make):
     page.click("nav.mainnav >> text=需求管理")
     page.click(f"text={TITLE}")
     page.fill("textarea[name=reason]", "符合我市节能环保产业方向，同意形成榜单。")
-    page.click("text=采纳并生成榜单草稿")
+    submit(page, "text=采纳并生成榜单草稿")
     page.wait_for_url(re.compile(r"/manage/challenges/\d+/edit$"))
     assert page.input_value("input[name=title]") == TITLE
     assert page.input_value("input[name=issuer_funding]") == "6000000"
@@ -73,15 +79,15 @@ def test_demand_to_published_challenge_on_the_portal(page, make):
         page.fill(f"input[name='milestones-{i}-month_offset']", month)
         page.fill(f"input[name='milestones-{i}-tranche_percent']", pct)
     page.check("input[name='milestones-1-is_race_checkpoint']")
-    page.click("text=保存草稿")
+    submit(page, "text=保存草稿")
     assert "当前为99%" in page.locator("main").inner_text()
     screenshot(page, "challenge_flow_3_validation_error")
     page.fill("input[name='milestones-2-tranche_percent']", "30")
-    page.click("text=保存草稿")
+    submit(page, "text=保存草稿")
     page.wait_for_url(re.compile(r"/manage/challenges/\d+$"))
     challenge_url = page.url
     screenshot(page, "challenge_flow_4_draft")
-    page.click("main .actions button:has-text('发布')")
+    submit(page, "main .actions button:has-text('发布')")
     page.wait_for_url(challenge_url)
     assert "已发布1个榜单" in page.locator(".flashes").inner_text()
     assert "揭榜中" in page.locator("main h1").inner_text()
@@ -91,7 +97,7 @@ def test_demand_to_published_challenge_on_the_portal(page, make):
     page.goto("/")
     page.click("nav.mainnav >> text=榜单大厅")
     page.fill("input[name=q]", "胶凝材料")
-    page.click("text=搜索")
+    submit(page, "text=搜索")
     page.click(f"text={TITLE}")
     main = page.locator("main").inner_text()
     for text in ("≥ 42.5 MPa", "≥ 70 %", "北京时间 UTC+8", "赛马比选", "400万元"):
