@@ -1,11 +1,18 @@
 """Issuing authorities and their document-number prefixes.
 
-Defaults follow the demo bureaus (shared/data/jiaozuo_demo.json); a deployment
-overrides them with ``DOCUMENT_ISSUERS`` in the app config, e.g.::
+Seeded from the bureaus of the demo data (``shared/data/jiaozuo_demo.json``:
+name, short name, ``doc_prefix``), matched to the keys by short name; the built-in
+defaults below are used when the file is absent. A deployment overrides them with
+``DOCUMENT_ISSUERS`` in the app config, e.g.::
 
-    DOCUMENT_ISSUERS = {"keji": {"name": "…科学技术局", "prefix": "…科", "office": "…办公室"}}
+    DOCUMENT_ISSUERS = {"keji": {"name": "…科学技术局", "short": "市科技局", "prefix": "…科",
+                                 "office": "…科学技术局办公室"}, ...}
 """
 from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
 
 from flask import current_app
 
@@ -21,9 +28,29 @@ DEFAULT_ISSUERS: dict[str, dict[str, str]] = {
 JOINT_ISSUERS = ("keji", "caizheng")
 
 
+@lru_cache(maxsize=4)
+def _seeded(paths: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    issuers = {key: dict(value) for key, value in DEFAULT_ISSUERS.items()}
+    for path in paths:
+        try:
+            bureaus = json.loads(Path(path).read_text(encoding="utf-8")).get("bureaus", [])
+        except (OSError, ValueError):
+            continue
+        for bureau in bureaus:
+            for entry in issuers.values():
+                if bureau.get("short") == entry["short"] and bureau.get("name") and bureau.get("doc_prefix"):
+                    entry.update(name=bureau["name"], prefix=bureau["doc_prefix"],
+                                 office=f"{bureau['name']}办公室")
+        return issuers
+    return issuers
+
+
 def issuers() -> dict[str, dict[str, str]]:
-    configured = current_app.config.get("DOCUMENT_ISSUERS") if current_app else None
-    return configured or DEFAULT_ISSUERS
+    configured = current_app.config.get("DOCUMENT_ISSUERS")
+    if configured:
+        return configured
+    return _seeded((current_app.config.get("DEMO_DATA_PATH", ""),
+                    current_app.config.get("DEMO_DATA_FALLBACK", "")))
 
 
 def get_issuer(key: str) -> dict[str, str]:

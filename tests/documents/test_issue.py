@@ -151,3 +151,32 @@ def test_database_refuses_a_duplicate_number():
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_issuer_prefixes_come_from_the_bureaus_and_can_be_overridden(app, monkeypatch, tmp_path):
+    import json
+
+    from app.documents import issuers
+
+    assert issuers.get_issuer("keji")["prefix"] == "焦科"
+    assert issuers.get_issuer("caizheng")["name"] == "焦作市财政局"
+    data = tmp_path / "demo.json"
+    data.write_text(json.dumps({"bureaus": [{"name": "某市科学技术局", "short": "市科技局",
+                                             "doc_prefix": "某科"}]}, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setitem(app.config, "DEMO_DATA_PATH", str(data))
+    assert issuers.get_issuer("keji")["prefix"] == "某科"
+    assert issue_notice().number == f"某科〔{YEAR}〕1号"
+    monkeypatch.setitem(app.config, "DOCUMENT_ISSUERS", {"keji": {
+        "name": "测试局", "short": "测试局", "prefix": "测", "office": "测试局办公室"}})
+    assert issue_notice().number == f"测〔{YEAR}〕2号"
+
+
+def test_demo_seed_issues_one_notice_once():
+    from app.documents.demo import seed_documents
+
+    lines = []
+    seed_documents({}, lines.append)
+    seed_documents({}, lines.append)
+    db.session.commit()
+    assert IssuedDocument.query.filter_by(doc_type="notice").count() == 1
+    assert "已发出演示通知" in lines[0] and "已存在" in lines[1]
