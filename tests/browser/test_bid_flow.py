@@ -121,6 +121,7 @@ def test_three_bids_sealed_opened_and_formally_reviewed(page, make):
         page.locator("tr", has_text="河南理工大学").locator("a").first.click()
         page.click("text=与上一版比较")
         assert "签字盖章页.pdf" in page.locator("table.diff").inner_text()
+        screenshot(page, "bid_flow_6b_version_diff")
         logout(page)
 
         login(page, firm)
