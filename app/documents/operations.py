@@ -71,6 +71,8 @@ def issue_document(doc_type: str, context: dict, *, subject=None, issuer: str = 
     title = (title or kind.title_for(context)).strip()
     if not title or len(title) > MAX_TITLE:
         raise DocumentContextError(f"公文标题不能为空且不超过 {MAX_TITLE} 字")
+    if addressee is not None and len(addressee) > MAX_TITLE:
+        raise DocumentContextError(f"主送机关不超过 {MAX_TITLE} 字")
     subject_type, subject_id = subject_key(subject)
     fonts.ensure_cjk_fonts()
 

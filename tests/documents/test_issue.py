@@ -70,6 +70,8 @@ def test_missing_context_key_is_refused_before_a_number_is_taken():
         issue_document("challenge_publication", rows, actor=None)
     with pytest.raises(DocumentContextError, match="未知的公文类型"):
         issue_document("no_such_type", {}, actor=None)
+    with pytest.raises(DocumentContextError, match="主送机关"):
+        issue_document("notice", notice_context(), actor=None, addressee="单位" * 151)
     with pytest.raises(DocumentContextError, match="未知的发文机关"):
         issue_document("notice", notice_context(), actor=None, issuer="nobody")
     assert _counter() is None and IssuedDocument.query.count() == 0
