@@ -46,6 +46,8 @@ def _seeded(paths: tuple[str, ...]) -> dict[str, dict[str, str]]:
 
 
 def issuers() -> dict[str, dict[str, str]]:
+    if not current_app:          # outside an application (benchmark, scripts): the defaults
+        return _seeded(())
     configured = current_app.config.get("DOCUMENT_ISSUERS")
     if configured:
         return configured
