@@ -38,7 +38,8 @@ def index():
                     .order_by(Challenge.bid_deadline_at.desc(), Challenge.id.desc()))
     ids = [c.id for c in page.items]
     counts = dict(db.session.execute(
-        select(Bid.challenge_id, func.count(Bid.id)).where(Bid.challenge_id.in_(ids), Bid.state.in_(IN_COMPETITION))
+        select(Bid.challenge_id, func.count(Bid.id))
+        .where(Bid.challenge_id.in_(ids), Bid.state.in_(IN_COMPETITION))
         .group_by(Bid.challenge_id)).all())
     opened = set(db.session.scalars(select(BidOpening.challenge_id).where(BidOpening.challenge_id.in_(ids))))
     return render_template("bids/manage_index.html", page=page, counts=counts, opened=opened, now=utcnow())
@@ -98,11 +99,15 @@ def review(bid_id):
             db.session.rollback()
             flash(str(exc), "error")
             bid = _opened_bid(bid_id)
-            return render_template("bids/review.html", bid=bid, form=form, data=bid.latest_version.snapshot), exc.status
+            return _review_page(bid, form, exc.status)
         db.session.commit()
         flash(_("形式审查结果已记录"), "success")
         return redirect(url_for("bid_review.challenge_bids", challenge_id=bid.challenge_id))
     status = 400 if form.is_submitted() else 200
+    return _review_page(bid, form, status)
+
+
+def _review_page(bid, form, status):
     return render_template("bids/review.html", bid=bid, form=form, data=bid.latest_version.snapshot), status
 
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 
 import nh3
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from ..core.money import format_yuan
@@ -68,21 +70,23 @@ def _money(fen) -> str:
 def _lines(data: dict) -> dict[str, str]:
     """Flatten a snapshot into labelled, comparable lines (label -> text)."""
     lines = {
-        "项目名称": data["title"],
-        "联合体成员": "、".join(m["name"] for m in data["members"]) or "—",
-        "项目负责人": " ".join(p for p in (data["leader"]["name"], data["leader"]["title"]) if p),
-        "负责人联系方式": " ".join(p for p in (data["leader"]["phone"], data["leader"]["email"]) if p),
-        "技术方案": nh3.clean(data["technical_plan"], tags=set()),
-        "申请财政支持": _money(data["budget"]["fiscal_support_fen"]),
-        "发榜方投入": _money(data["budget"]["issuer_funding_fen"]),
-        "自筹资金": _money(data["budget"]["self_funding_fen"]),
-        "协议总额": _money(data["budget"]["total_fen"]),
+        _("项目名称"): data["title"],
+        _("联合体成员"): "、".join(m["name"] for m in data["members"]) or "—",
+        _("项目负责人"): " ".join(p for p in (data["leader"]["name"], data["leader"]["title"]) if p),
+        _("负责人联系方式"): " ".join(p for p in (data["leader"]["phone"], data["leader"]["email"]) if p),
+        _("技术方案"): html.unescape(nh3.clean(data["technical_plan"], tags=set())),
+        _("申请财政支持"): _money(data["budget"]["fiscal_support_fen"]),
+        _("发榜方投入"): _money(data["budget"]["issuer_funding_fen"]),
+        _("自筹资金"): _money(data["budget"]["self_funding_fen"]),
+        _("协议总额"): _money(data["budget"]["total_fen"]),
     }
     for k in data["kpis"]:
-        lines[f"指标：{k['name']}"] = f"{k['proposed_value'] or '—'} {k['unit']}；{k['verification']}".strip()
+        answer = f"{k['proposed_value'] or '—'} {k['unit']}；{k['verification']}"
+        lines[_("指标：%(name)s", name=k["name"])] = answer.strip()
     for n, m in enumerate(data["milestones"], 1):
-        lines[f"里程碑{n}：{m['name']}"] = f"{m['due_on'] or '—'}，{m['tranche_percent']}%，{m['deliverable']}"
-    lines["附件"] = "、".join(f"{a['name']}（{a['sha256'][:12]}）" for a in data["attachments"]) or "—"
+        plan = f"{m['due_on'] or '—'}，{m['tranche_percent']}%，{m['deliverable']}"
+        lines[_("里程碑%(n)s：%(name)s", n=n, name=m["name"])] = plan
+    lines[_("附件")] = "、".join(f"{a['name']}（{a['sha256'][:12]}）" for a in data["attachments"]) or "—"
     return lines
 
 
