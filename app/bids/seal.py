@@ -12,7 +12,7 @@ access asks for them with ``execution_options(include_sealed_bids=True)``.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, event, exists, func, not_, select
+from sqlalchemy import and_, event, exists, func, not_, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from ..core.models import AuditEvent
@@ -45,8 +45,9 @@ def opened_bids_select():
 
 
 def _sealed_event_criteria(cls):
-    sealed_bid_ids = select(Bid.id).where(
-        not_(exists().where(BidOpening.challenge_id == Bid.challenge_id)))
+    # Sealed: the challenge is not opened yet, or the bid never reached the bureau (a draft).
+    sealed_bid_ids = select(Bid.id).where(or_(
+        Bid.current_version_no == 0, not_(exists().where(BidOpening.challenge_id == Bid.challenge_id))))
     return not_(and_(cls.entity_type == Bid.__tablename__, cls.entity_id.in_(sealed_bid_ids)))
 
 

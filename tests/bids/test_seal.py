@@ -13,6 +13,7 @@ import pytest
 from app.auth.models import OrgType, Role
 from app.bids import operations as bid_ops
 from app.bids.models import AttachmentKind, BidOpening, BidState
+from app.core.models import AuditEvent
 from app.core.timeutil import frozen_time
 from app.extensions import db
 from tests.access import ROLES
@@ -135,6 +136,9 @@ def test_opening_only_after_the_deadline_and_recorded(app, make, challenge, seal
         assert "密封标记项目甲第二版" in diff
         log = bureau.get("/admin/audit?entity=bids").get_data(as_text=True)
         assert "密封标记联络员" in log                            # events visible after opening
+        draft_events = db.session.scalars(db.select(AuditEvent).where(
+            AuditEvent.entity_type == "bids", AuditEvent.entity_id == sealed["draft"].id)).all()
+        assert draft_events == []                                 # a draft's trail never reaches the log
         assert browsers["finance"].get(f"/bids/{sealed['bid'].id}").status_code == 404
 
 
@@ -145,8 +149,6 @@ def test_audit_log_hides_sealed_bid_events(app, make, challenge, sealed):
         assert "密封标记联络员" not in body and "bids#" not in body
         assert "密封标记联络员" not in browsers[role].get("/admin/audit").get_data(as_text=True)
     # The paginator's total counts only visible events.
-    from app.core.models import AuditEvent
-
     visible = db.session.scalar(db.select(db.func.count()).select_from(db.select(AuditEvent).subquery()))
     everything = db.session.scalar(db.select(db.func.count()).select_from(
         db.select(AuditEvent).execution_options(include_sealed_bids=True).subquery())
