@@ -1,17 +1,33 @@
 """Forms for the bid, its attachments, withdrawal and the formal review."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, HiddenField,
                      IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import BaseForm, MoneyField, non_negative
 from .models import AttachmentKind
 from .operations import BidData
 from .rules import PlannedMilestone
+
+
+MAX_AMOUNT_FEN = 10**15          # 10 trillion yuan: far above any budget, safely inside BIGINT
+MAX_KPI_VALUE = Decimal(10) ** 13  # Numeric(20, 6) keeps 14 integer digits
+
+
+def reasonable_amount(form, field):
+    if field.data is not None and field.data > MAX_AMOUNT_FEN:
+        raise ValidationError(_l("金额过大，请检查单位（元）"))
+
+
+def reasonable_value(form, field):
+    if field.data is not None and (not field.data.is_finite() or abs(field.data) >= MAX_KPI_VALUE):
+        raise ValidationError(_l("数值过大，请检查"))
 
 
 class _RowForm(Form):
@@ -24,7 +40,8 @@ class _RowForm(Form):
 class KpiAnswerRow(_RowForm):
     kpi_id = HiddenField()
     proposed_value = DecimalField(_l("承诺值"), places=None,
-                                  validators=[Optional()], render_kw={"inputmode": "decimal"})
+                                  validators=[Optional(), reasonable_value],
+                                  render_kw={"inputmode": "decimal"})
     verification = TextAreaField(_l("验证方式"), validators=[Optional(), Length(max=2000)],
                                  render_kw={"rows": 2})
 
@@ -46,11 +63,11 @@ class BidForm(BaseForm):
                                                           Length(max=254)])
     technical_plan = TextAreaField(_l("技术方案"), validators=[Optional(), Length(max=100_000)],
                                    render_kw={"rows": 12})
-    fiscal_support = MoneyField(_l("申请财政支持（元）"), validators=[Optional(), non_negative],
+    fiscal_support = MoneyField(_l("申请财政支持（元）"), validators=[Optional(), non_negative, reasonable_amount],
                                 render_kw={"data-budget": "fiscal"})
-    issuer_funding = MoneyField(_l("发榜方投入（元）"), validators=[Optional(), non_negative],
+    issuer_funding = MoneyField(_l("发榜方投入（元）"), validators=[Optional(), non_negative, reasonable_amount],
                                 render_kw={"data-budget": "issuer"})
-    self_funding = MoneyField(_l("自筹资金（元）"), validators=[Optional(), non_negative],
+    self_funding = MoneyField(_l("自筹资金（元）"), validators=[Optional(), non_negative, reasonable_amount],
                               render_kw={"data-budget": "self"})
     # Choices are for display; save_bid checks every id (registered, not the issuer, rule 7)
     # and says why in Chinese, which a tampered form deserves as much as a real one.

@@ -280,3 +280,14 @@ def test_start_twice_returns_the_same_bid(make, challenge, applicant, as_user):
     second = started(b, challenge)
     assert first.id == second.id
     assert db.session.scalar(db.select(db.func.count(Bid.id))) == 1
+
+
+def test_absurd_numbers_are_400_not_a_database_error(make, challenge, applicant, as_user):
+    b = as_user(applicant)
+    bid = started(b, challenge)
+    for field, value in (("fiscal_support", "9" * 30), ("kpis-0-proposed_value", "1" + "0" * 20), ("kpis-1-proposed_value", "NaN"),
+                         ("milestones-0-tranche_percent", "101"), ("milestones-0-due_on", "9999-99-99")):
+        r = b.post(f"/bids/{bid.id}/edit", form_of(bid, make, **{field: value}), token_from=f"/bids/{bid.id}/edit")
+        assert r.status_code == 400, field
+    db.session.expire_all()
+    assert bid.fiscal_support_fen is None
