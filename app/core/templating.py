@@ -29,9 +29,10 @@ def register_template_helpers(app):
 
     @app.template_global()
     def url_with_page(page: int) -> str:
-        args = request.args.to_dict()
-        args["page"] = page
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        # Query arguments never override the route's own arguments (a tampered
+        # "?org_id=5" on /admin/organisations/1 must not raise a duplicate-keyword error).
+        params = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+        return url_for(request.endpoint, **params)
 
     app.jinja_env.filters["audit_action"] = audit.action_label
     app.jinja_env.filters["audit_entity"] = audit.entity_label

@@ -46,3 +46,13 @@ def test_list_pages_and_beyond_the_end(login_as, events):
         response = admin.get("/admin/audit?page=" + page_arg)
         assert response.status_code == 200
         assert "暂无记录" in response.get_data(as_text=True)
+
+
+def test_page_links_keep_filters_and_ignore_tampered_route_arguments(app):
+    from flask import render_template_string, request
+
+    with app.test_request_context("/admin/organisations/7?org_id=5&q=焦作&page=1"):
+        assert request.view_args == {"org_id": 7}
+        link = render_template_string("{{ url_with_page(3) }}")
+    assert link.startswith("/admin/organisations/7?")
+    assert "page=3" in link and "q=%E7%84%A6%E4%BD%9C" in link and "org_id" not in link
