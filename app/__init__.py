@@ -54,12 +54,13 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     _register_blueprints(app)
 
     from .core.errors import register_error_handlers
-    from .core.security import add_security_headers
+    from .core.security import add_security_headers, no_store_for_signed_in_pages
     from .core.templating import register_template_helpers
 
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(add_security_headers)
+    app.after_request(no_store_for_signed_in_pages)
 
     from .cli import register_cli
 

@@ -21,3 +21,14 @@ def add_security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     return response
+
+
+def no_store_for_signed_in_pages(response):
+    """Pages shown to a signed-in user are never kept by shared caches or the back button
+    after logout; static assets and public pages stay cacheable."""
+    from flask import request
+    from flask_login import current_user
+
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response

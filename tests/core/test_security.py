@@ -23,3 +23,11 @@ def test_pages_have_no_inline_script_or_style(client):
     html = client.get("/login").get_data(as_text=True)
     assert "<script>" not in html and "<style" not in html and " style=" not in html
     assert 'src="/static/js/site.js"' in html
+
+
+def test_signed_in_pages_are_not_stored(login_as, client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    user = login_as("bureau")
+    assert user.get("/dashboard").headers["Cache-Control"] == "no-store"
+    assert user.get("/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in user.get("/static/css/site.css").headers.get("Cache-Control", "")
