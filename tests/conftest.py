@@ -81,7 +81,12 @@ def _empty_all_tables():
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # DELETE + sequence reset: ~100x faster than TRUNCATE on small tables.
+            statements = [f'DELETE FROM "{t}"' for t in tables]
+            statements += [f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), 1, false)"
+                           for t in tables if "id" in db.metadata.tables[t].c
+                           and db.metadata.tables[t].c.id.autoincrement in (True, "auto")]
+            conn.execute(text("; ".join(statements)))
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
