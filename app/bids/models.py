@@ -142,6 +142,10 @@ class Bid(db.Model):
         return next((a for a in self.kpi_answers if a.kpi_id == kpi_id), None)
 
     # -- predicates --------------------------------------------------------------
+    @property
+    def needs_reconfirmation(self) -> bool:
+        return self.state is BidState.NEEDS_RECONFIRM
+
     def is_owned_by(self, user) -> bool:
         """A bidder sees only its own organisation's bids (the lead unit's users)."""
         return (getattr(user, "is_authenticated", False) and user.role is Role.APPLICANT

@@ -89,6 +89,10 @@ class Demand(db.Model):
     def __repr__(self) -> str:
         return f"<Demand {self.id} {self.state.value} {self.title}>"
 
+    @property
+    def is_returned(self) -> bool:
+        return self.state is DemandState.RETURNED
+
     def is_member(self, user) -> bool:
         return (getattr(user, "is_authenticated", False) and user.role is Role.APPLICANT
                 and user.organisation_id == self.organisation_id)

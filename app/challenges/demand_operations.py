@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import filetype
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event, register_labels
+from ..core import uploads
 from ..core.storage import BlobStore
 from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
@@ -17,16 +17,9 @@ from .demand_models import Demand, DemandAttachment, DemandState, can_file_deman
 from .operations import ChallengeConflict, ChallengeError, ChallengeInvalid, create_challenge
 from .rules import ChallengeData, Limits, missing_text, time_limit_problems
 
-# Judged by magic bytes (filetype), never by the file name the browser sends.
-ALLOWED_UPLOADS = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+# Judged by magic bytes (app.core.uploads), never by the file name the browser sends.
+ALLOWED_UPLOADS = {mime: kind for mime, kind in uploads.ALLOWED.items() if mime != "application/zip"}
+ALLOWED_UPLOADS_TEXT = "PDF、Word、Excel、JPG/PNG 图片"
 MAX_ATTACHMENTS = 10
 
 register_labels(
@@ -168,17 +161,16 @@ def add_demand_attachment(demand: Demand, *, filename: str, data: bytes, actor) 
     _guard(demand, actor)
     limit = current_app.config["MAX_FILE_SIZE"]
     if len(data) > limit:
-        raise UploadTooLarge(_("文件超过大小上限（%(mb)s MB）", mb=limit // (1024 * 1024)))
-    if not data:
-        raise ChallengeInvalid([("file", _("文件为空"))])
+        raise UploadTooLarge(_("文件超过大小上限（%(mb)s MB）", mb=uploads.megabytes(limit)))
     if len(demand.attachments) >= MAX_ATTACHMENTS:
         raise ChallengeInvalid([("file", _("每项需求最多上传%(n)s个附件", n=MAX_ATTACHMENTS))])
-    kind = filetype.guess(data)
-    if kind is None or kind.extension not in ALLOWED_UPLOADS:
-        raise ChallengeInvalid([("file", _("只接受 PDF、Word、Excel、PNG 或 JPEG 文件（按文件内容判断）"))])
+    try:
+        checked = uploads.check_content(data, filename, allowed=ALLOWED_UPLOADS, allowed_text=ALLOWED_UPLOADS_TEXT)
+    except uploads.UploadRejected as exc:
+        raise ChallengeInvalid([("file", str(exc))]) from None
     digest = BlobStore(current_app.config["UPLOAD_FOLDER"]).put(data)
-    name = _safe_filename(filename, kind.extension)
-    attachment = DemandAttachment(demand=demand, filename=name, content_type=ALLOWED_UPLOADS[kind.extension],
+    name = checked.display_name
+    attachment = DemandAttachment(demand=demand, filename=name, content_type=checked.content_type,
                                   size_bytes=len(data), sha256=digest, uploaded_by_id=actor.id)
     db.session.add(attachment)
     record_event(demand, "demand_attachment_added", actor=actor, data={"filename": name, "sha256": digest})
@@ -191,11 +183,3 @@ def remove_demand_attachment(attachment: DemandAttachment, *, actor) -> None:
     record_event(demand, "demand_attachment_removed", actor=actor,
                  data={"filename": attachment.filename, "sha256": attachment.sha256})
     demand.attachments.remove(attachment)
-
-
-def _safe_filename(filename: str, extension: str) -> str:
-    """Keep the readable (Chinese) base name, drop path parts, force the real extension."""
-    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    return f"{(stem or '附件')[:150]}.{extension}"

@@ -177,6 +177,18 @@ class Challenge(db.Model):
 
     # -- predicates ----------------------------------------------------------
     @property
+    def is_draft(self) -> bool:
+        return self.state is ChallengeState.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.state is ChallengeState.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state is ChallengeState.CANCELLED
+
+    @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES or (
             self.state is ChallengeState.CANCELLED and self.published_at is not None)

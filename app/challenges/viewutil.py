@@ -3,20 +3,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.errors import MESSAGES
-from ..extensions import db
-
-
-def error_page(status: int, detail: str):
-    """The site's error page with a specific Chinese explanation (e.g. 409 "fields frozen")."""
-    db.session.rollback()
-    title, message = MESSAGES.get(status, MESSAGES[400])
-    return render_template("errors/error.html", status=status, title=title, message=message,
-                           detail=detail), status
+from ..core.errors import error_page
 
 
 def conflict_on_concurrent_change(view):

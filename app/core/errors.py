@@ -38,6 +38,16 @@ def _render(status: int, detail: str | None = None, exc=None):
                            detail=detail), status, headers
 
 
+def error_page(status: int, detail: str, problems: list | None = None):
+    """The site's error page with a specific Chinese reason, for views that refuse an
+    action (409 "fields frozen", 400 with every problem found...). Rolls back first,
+    so a refused action changes nothing."""
+    db.session.rollback()
+    if problems and len(problems) > 1:
+        detail = "；".join(str(m) for _f, m in problems)
+    return _render(status, detail)
+
+
 def register_error_handlers(app):
     for status in MESSAGES:
         if status == 500:
