@@ -182,3 +182,13 @@ def test_demo_seed_issues_one_notice_once():
     db.session.commit()
     assert IssuedDocument.query.filter_by(doc_type="notice").count() == 1
     assert "已发出演示通知" in lines[0] and "已存在" in lines[1]
+
+
+def test_extension_b_character_falls_back_to_a_face_that_has_it():
+    """𠀀 (U+20000, CJK Extension B) is in no Noto CJK face; the set-up installs
+    HanaMinB (fonts-hanazono) and fontconfig's fallback must reach it, not a box."""
+    rare = "\U00020000"
+    doc = issue_document("notice", notice_context(NOTICE_TITLE, f"扩展B区汉字：{rare}。"), actor=None)
+    fonts_used = font_unicode_map(store().get(doc.sha256))
+    drawing = [name for name, points in fonts_used.items() if ord(rare) in points]
+    assert drawing and all("HanaMin" in name for name in drawing), fonts_used
