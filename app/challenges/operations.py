@@ -94,7 +94,7 @@ def create_challenge(data: ChallengeData, *, actor, demand=None, check: bool = T
 def update_challenge(challenge: Challenge, data: ChallengeData, *, actor) -> Challenge:
     """Edit a draft. Published fields are frozen: use :func:`amend_challenge`."""
     if challenge.state is not ChallengeState.DRAFT:
-        raise ChallengeConflict(_("榜单已发布，字段已冻结，不能直接修改；如需变更请发布更正公告并说明理由。"))
+        raise ChallengeConflict(_("榜单已发布，字段已冻结，不能直接修改；如需变更请使用“发布变更”并说明理由。"))
     problems = challenge_problems(data, now=utcnow(), limits=Limits.current())
     if problems:
         raise ChallengeInvalid(problems)

@@ -18,7 +18,9 @@ import secrets
 
 from flask import current_app
 
-from ..core.audit import record_event
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import record_event, register_labels
 from ..core.storage import BlobStore
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
@@ -35,6 +37,11 @@ __all__ = ["DocumentContextError", "correct_document", "documents_for", "issue_d
            "store"]
 
 MAX_TITLE = 300
+
+register_labels(
+    actions={"document_issued": _l("发出公文"), "document_corrected": _l("更正公文")},
+    entities={"issued_documents": _l("公文"), "document_counters": _l("公文编号")},
+)
 
 
 def store() -> BlobStore:
