@@ -1,6 +1,7 @@
 """Every state change of users and organisations. Nothing here commits."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event, register_labels
@@ -34,9 +35,9 @@ def create_organisation(*, name, org_type, credit_code, actor=None, short_name=N
     if problem:
         raise AccountError(problem)
     if Organisation.query.filter_by(credit_code=code).first():
-        raise AccountError("该统一社会信用代码已登记")
+        raise AccountError(_("该统一社会信用代码已登记"))
     if Organisation.query.filter_by(name=name.strip()).first():
-        raise AccountError("该单位名称已登记")
+        raise AccountError(_("该单位名称已登记"))
     org = Organisation(
         name=name.strip(), short_name=short_name or None, org_type=org_type, credit_code=code,
         district=district or None, field=field or None,
@@ -68,12 +69,12 @@ def create_user(*, email, name, role: Role, password, organisation=None, phone=N
                 actor=None) -> User:
     email = normalise_email(email)
     if User.query.filter_by(email=email).first():
-        raise AccountError("该电子邮箱已被注册")
+        raise AccountError(_("该电子邮箱已被注册"))
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
     if role is Role.APPLICANT and organisation is None:
-        raise AccountError("单位用户必须选择所属单位")
+        raise AccountError(_("单位用户必须选择所属单位"))
     user = User(email=email, name=name.strip(), role=role, organisation=organisation,
                 phone=phone or None, is_active_flag=True)
     user.set_password(password)
@@ -84,7 +85,7 @@ def create_user(*, email, name, role: Role, password, organisation=None, phone=N
 
 def set_user_active(user: User, active: bool, *, actor, reason=None) -> None:
     if actor is not None and user.id == actor.id and not active:
-        raise AccountError("不能停用自己的账号")
+        raise AccountError(_("不能停用自己的账号"))
     if user.is_active_flag == active:
         return
     user.is_active_flag = active
@@ -93,12 +94,12 @@ def set_user_active(user: User, active: bool, *, actor, reason=None) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise AccountError("当前密码不正确")
+        raise AccountError(_("当前密码不正确"))
     problem = password_problem(new)
     if problem:
         raise AccountError(problem)
     if user.check_password(new):
-        raise AccountError("新密码不能与当前密码相同")
+        raise AccountError(_("新密码不能与当前密码相同"))
     user.set_password(new)
     user.password_changed_at = utcnow()
     record_event(user, "password_changed", actor=user)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+from flask_babel import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -25,14 +27,14 @@ def validation_error(code: str) -> str | None:
     """A Chinese message saying what is wrong with ``code``, or None when it is valid."""
     code = normalise(code)
     if len(code) != 18:
-        return "统一社会信用代码应为18位"
+        return _("统一社会信用代码应为18位")
     bad = sorted({ch for ch in code if ch not in VALUE})
     if bad:
-        return f"统一社会信用代码含有不允许的字符：{''.join(bad)}"
+        return _("统一社会信用代码含有不允许的字符：%(chars)s", chars="".join(bad))
     if not code[8:17].isalnum():
-        return "统一社会信用代码格式不正确"
+        return _("统一社会信用代码格式不正确")
     if check_char(code[:17]) != code[17]:
-        return "统一社会信用代码校验位错误"
+        return _("统一社会信用代码校验位错误")
     return None
 
 

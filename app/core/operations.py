@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..extensions import db
 from .audit import record_event
@@ -15,9 +16,9 @@ class PolicyError(ValueError):
 def set_policy(key: str, value: int, *, actor) -> PolicySetting:
     defaults = current_app.config["POLICY"]
     if key not in defaults:
-        raise PolicyError(f"未知的政策参数：{key}")
+        raise PolicyError(_("未知的政策参数：%(key)s", key=key))
     if value < 0:
-        raise PolicyError("政策参数不能为负数")
+        raise PolicyError(_("政策参数不能为负数"))
     row = PolicySetting.query.filter_by(key=key).first()
     old = row.value if row is not None else defaults[key]
     if row is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from flask_babel import gettext as _
+
 from .audit import record_event
 
 SYSTEM = "system"
@@ -55,16 +57,16 @@ def transition(obj, to, actor, reason: str | None = None, *, state_attr: str = "
     role = SYSTEM if actor is None else actor.role.value
     if (frm, to) not in table.moves:
         raise TransitionError(
-            f"不允许的状态变更：{getattr(frm, 'label', frm)} → {getattr(to, 'label', to)}",
+            _("不允许的状态变更：%(a)s → %(b)s", a=getattr(frm, "label", frm), b=getattr(to, "label", to)),
             from_state=frm, to_state=to,
         )
     if not table.allows(frm, to, role):
         raise TransitionError(
-            f"当前角色无权执行此状态变更：{getattr(frm, 'label', frm)} → {getattr(to, 'label', to)}",
+            _("当前角色无权执行此状态变更：%(a)s → %(b)s", a=getattr(frm, "label", frm), b=getattr(to, "label", to)),
             from_state=frm, to_state=to,
         )
     if (frm, to) in table.reason_required and not (reason and reason.strip()):
-        raise TransitionError("此操作必须填写理由", from_state=frm, to_state=to)
+        raise TransitionError(_("此操作必须填写理由"), from_state=frm, to_state=to)
     setattr(obj, state_attr, to)
     record_event(obj, "transition", actor=actor, reason=reason, from_state=frm, to_state=to,
                  data=data)
