@@ -50,7 +50,14 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     limiter.init_app(app)
     _init_login(app)
 
+    from .core.requestlog import configure_logging
+
+    configure_logging(app)
+
     from . import models  # noqa: F401  (imports every domain's tables)
+    from .core import append_only
+
+    append_only.install(db.metadata)
     _register_blueprints(app)
 
     from .core.errors import register_error_handlers
@@ -65,6 +72,10 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     from .cli import register_cli
 
     register_cli(app)
+
+    from .core import uow
+
+    uow.install(app)  # last: every view function gets the one commit per request
     return app
 
 
@@ -98,7 +109,8 @@ def _register_blueprints(app):
     from .challenges.views import bp as challenges_bp
     from .core.views import bp as core_bp
     from .documents.views import bp as documents_bp
+    from .notifications.views import bp as notifications_bp
 
     for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp,
-               bids_bp, bid_review_bp):
+               bids_bp, bid_review_bp, notifications_bp):
         app.register_blueprint(bp)

@@ -67,6 +67,48 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(users)
 
+    jobs = AppGroup("jobs", help="定时任务 / scheduled jobs")
+    audit = AppGroup("audit", help="审计链 / audit chain")
+
+    @jobs.command("run")
+    @click.option("--only", multiple=True, help="只运行指定任务（可重复）")
+    def jobs_run(only):
+        """Run every scheduled job once (safe every minute from cron)."""
+        from .core.jobs import run_jobs
+
+        results = run_jobs(only=list(only) or None)
+        if results is None:
+            click.echo("另一个 jobs run 正在运行，本次跳过。")
+            return
+        for name, summary in results.items():
+            click.echo(f"{name}: {summary}")
+        if any("error" in (s or {}) for s in results.values()):
+            raise SystemExit(1)
+
+    @jobs.command("list")
+    def jobs_list():
+        """List the registered jobs in the order they run."""
+        from .core.jobs import registered_jobs
+
+        for job in registered_jobs():
+            click.echo(job.name)
+
+    @audit.command("verify")
+    def audit_verify():
+        """Recompute the audit hash chain; name the first broken event."""
+        from .core.audit import chain_head, verify_chain
+
+        checked, problem = verify_chain()
+        if problem is not None:
+            click.echo(f"审计链校验失败：高度 {problem.height}（事件 id {problem.event_id}）：{problem.reason}；"
+                       f"此前 {checked} 条事件完好。", err=True)
+            raise SystemExit(1)
+        head = chain_head()
+        click.echo(f"审计链完好：{checked} 条事件，链头高度 {head.height}，哈希 {head.hash}")
+
+    app.cli.add_command(jobs)
+    app.cli.add_command(audit)
+
     from .challenges.cli import register_cli as register_challenges_cli
 
     register_challenges_cli(app)

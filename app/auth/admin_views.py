@@ -52,7 +52,6 @@ def new_user():
         except operations.AccountError as exc:
             flash(str(exc), "error")
             return render_template("admin/user_form.html", form=form), 400
-        db.session.commit()
         flash(_("用户已创建"), "success")
         return redirect(url_for("admin.users"))
     status = 400 if request.method == "POST" else 200
@@ -72,7 +71,6 @@ def toggle_user(user_id):
     except operations.AccountError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.users")), 409
-    db.session.commit()
     flash(_("账号已启用") if user.is_active_flag else _("账号已停用"), "success")
     return redirect(url_for("admin.users"))
 
@@ -106,7 +104,6 @@ def new_organisation():
         except operations.AccountError as exc:
             flash(str(exc), "error")
             return render_template("admin/organisation_form.html", form=form), 400
-        db.session.commit()
         flash(_("单位已登记"), "success")
         return redirect(url_for("admin.organisation", org_id=org.id))
     status = 400 if request.method == "POST" else 200
@@ -121,7 +118,6 @@ def organisation(org_id):
     if form.validate_on_submit():
         operations.add_bad_credit_record(org, recorded_on=form.recorded_on.data, reason=form.reason.data,
                                          source=form.source.data, actor=current_user)
-        db.session.commit()
         flash(_("失信记录已登记"), "success")
         return redirect(url_for("admin.organisation", org_id=org.id))
     status = 400 if request.method == "POST" else 200
@@ -137,6 +133,5 @@ def toggle_organisation(org_id):
         flash(_("请求无效，请刷新页面后重试"), "error")
         return redirect(url_for("admin.organisation", org_id=org.id)), 400
     operations.set_organisation_active(org, not org.is_active, actor=current_user, reason=form.reason.data)
-    db.session.commit()
     flash(_("单位已启用") if org.is_active else _("单位已停用"), "success")
     return redirect(url_for("admin.organisation", org_id=org.id))

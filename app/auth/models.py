@@ -111,6 +111,8 @@ class User(UserMixin, db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime)
     password_changed_at = mapped_column(UTCDateTime)
+    # Language of e-mails and notifications (the UI follows the lang cookie).
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
 
     organisation = relationship("Organisation", back_populates="users")
 
@@ -133,9 +135,6 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    def has_role(self, *roles) -> bool:
-        return self.role in roles
 
     # Predicates used by views and templates.
     @property

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event, register_labels
+from ..core.errors import InvalidInput
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import BadCreditRecord, Organisation, Role, User
@@ -22,8 +23,8 @@ register_labels(
 )
 
 
-class AccountError(ValueError):
-    """A refused account operation; the message is shown to the user."""
+class AccountError(InvalidInput, ValueError):
+    """A refused account operation; the message is shown to the user (400)."""
 
 
 def create_organisation(*, name, org_type, credit_code, actor=None, short_name=None,

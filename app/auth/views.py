@@ -48,7 +48,6 @@ def login():
             return render_template("auth/login.html", form=form), 403
         login_user(user, remember=form.remember.data)
         operations.record_login(user)
-        db.session.commit()
         return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -72,7 +71,6 @@ def change_password():
         except operations.AccountError as exc:
             flash(str(exc), "error")
             return render_template("auth/change_password.html", form=form), 400
-        db.session.commit()
         flash(_("密码已修改"), "success")
         return redirect(url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200

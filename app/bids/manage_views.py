@@ -96,11 +96,10 @@ def review(bid_id):
                                   is_eligible=form.is_eligible.data, has_signatures=form.has_signatures.data,
                                   is_passed=form.outcome.data == "pass", reason=form.reason.data)
         except BidError as exc:
-            db.session.rollback()
+            db.session.rollback()  # re-render from the stored state
             flash(str(exc), "error")
             bid = _opened_bid(bid_id)
             return _review_page(bid, form, exc.status)
-        db.session.commit()
         flash(_("形式审查结果已记录"), "success")
         return redirect(url_for("bid_review.challenge_bids", challenge_id=bid.challenge_id))
     status = 400 if form.is_submitted() else 200
@@ -122,7 +121,6 @@ def summary(bid_id):
         doc = issue_bid_summary(bid, actor=current_user)
     except DocumentContextError as exc:
         return error_page(400, str(exc))
-    db.session.commit()
     flash(_("揭榜申报书已生成：%(n)s", n=doc.number), "success")
     return redirect(url_for("bids.detail", bid_id=bid.id) + "#documents")
 

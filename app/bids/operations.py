@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Organisation
+from ..core.errors import AppError, Forbidden, InvalidInput, StateConflict
 from ..core.audit import record_event
 from ..core.timeutil import to_local, utcnow
 from ..core.transitions import TransitionError, transition
@@ -24,30 +25,24 @@ from .models import (EDITABLE, AttachmentKind, Bid, BidAttachment, BidKpiAnswer,
 from .versions import sanitise_plan, snapshot, snapshot_digest
 
 
-class BidError(Exception):
-    """A refused operation; ``str(exc)`` is shown to the user; ``status`` is the HTTP status."""
-
-    status = 400
-
-    def __init__(self, message: str, problems: list | None = None):
-        super().__init__(message)
-        self.problems = list(problems or [])
+class BidError(AppError):
+    """A refused bid operation (the core hierarchy maps it to its HTTP status)."""
 
 
-class BidInvalid(BidError):
+class BidInvalid(BidError, InvalidInput):
     """Input breaks a rule (400); ``problems`` are (field, message) pairs."""
 
     def __init__(self, problems):
-        super().__init__("；".join(m for _f, m in problems), problems)
+        InvalidInput.__init__(self, list(problems))
 
 
-class BidIneligible(BidError):
+class BidIneligible(BidError, Forbidden):
     """The organisation may not bid (rules 1 and 8): 403."""
 
     status = 403
 
 
-class BidConflict(BidError):
+class BidConflict(BidError, StateConflict):
     """Wrong state or time for this action (409)."""
 
     status = 409

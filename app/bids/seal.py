@@ -6,26 +6,19 @@ recorded with who and when. Until then bureau staff see only
 so they cannot leak a sealed bid by accident.
 
 Audit events of sealed bids would name the bidder (the acting user) in the
-operation log; a session-wide ORM criterion hides them from every query of
-``AuditEvent`` (log pages, exports, APIs) unless a caller that has already checked
-access asks for them with ``execution_options(include_sealed_bids=True)``.
+operation log. The chain keeps every event; what a reader sees is decided where
+events are read: this module registers a read filter with ``core.audit`` that the
+log pages and exports apply (``visible_events_select``), and :func:`bid_history`
+serves pages that have already checked access to the bid.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, event, exists, func, not_, or_, select
-from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy import and_, exists, func, not_, or_, select
 
+from ..core.audit import register_read_filter
 from ..core.models import AuditEvent
 from ..extensions import db
-from .models import IN_COMPETITION, Bid, BidOpening
-
-INCLUDE_SEALED = "include_sealed_bids"
-
-
-def opening_for(challenge) -> BidOpening | None:
-    if challenge is None or challenge.id is None:
-        return None
-    return db.session.scalar(select(BidOpening).where(BidOpening.challenge_id == challenge.id))
+from .models import IN_COMPETITION, Bid, BidOpening, opening_for
 
 
 def is_opened(challenge) -> bool:
@@ -44,26 +37,19 @@ def opened_bids_select():
                               exists().where(BidOpening.challenge_id == Bid.challenge_id)))
 
 
-def _sealed_event_criteria(cls):
-    # Sealed: the challenge is not opened yet, or the bid never reached the bureau (a draft).
+def sealed_event_condition():
+    """Audit events that are not of a sealed bid. Sealed: the challenge is not opened
+    yet, or the bid never reached the bureau (a draft)."""
     sealed_bid_ids = select(Bid.id).where(or_(
         Bid.current_version_no == 0, not_(exists().where(BidOpening.challenge_id == Bid.challenge_id))))
-    return not_(and_(cls.entity_type == Bid.__tablename__, cls.entity_id.in_(sealed_bid_ids)))
+    return not_(and_(AuditEvent.entity_type == Bid.__tablename__, AuditEvent.entity_id.in_(sealed_bid_ids)))
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _hide_sealed_bid_events(state):
-    if not state.is_select or state.execution_options.get(INCLUDE_SEALED):
-        return
-    # Applied to every ORM select: the criterion reaches AuditEvent wherever it occurs,
-    # including the subquery a paginator counts (so "共 N 条" does not leak either).
-    state.statement = state.statement.options(
-        with_loader_criteria(AuditEvent, _sealed_event_criteria, include_aliases=True))
+register_read_filter(lambda viewer: sealed_event_condition())
 
 
 def bid_history(bid: Bid) -> list[AuditEvent]:
     """Audit events of ``bid`` for pages that have already checked access."""
     return db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity_type == Bid.__tablename__, AuditEvent.entity_id == bid.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)
-        .execution_options(**{INCLUDE_SEALED: True})).all()
+        .order_by(AuditEvent.height)).all()

@@ -72,11 +72,7 @@ def start(challenge_id):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        bid = ops.start_bid(challenge, actor=current_user)
-    except ops.BidError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
+    bid = ops.start_bid(challenge, actor=current_user)
     return redirect(url_for("bids.edit", bid_id=bid.id))
 
 
@@ -137,14 +133,13 @@ def edit(bid_id):
         if form.action.data == "submit":
             ops.submit_bid(bid, actor=current_user, base_version=form.base_version_number())
     except ops.BidInvalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # re-render from the stored state
         for _field, message in exc.problems:
             flash(message, "error")
         bid = _load_own(bid_id)
         return _render_edit(bid, form, 400)
     except ops.BidError as exc:
         return error_page(exc.status, str(exc))
-    db.session.commit()
     flash(_("申报已提交（第%(n)s版）", n=bid.current_version_no) if form.action.data == "submit"
           else _("草稿已保存"), "success")
     return redirect(url_for("bids.detail", bid_id=bid.id) if form.action.data == "submit"
@@ -203,7 +198,6 @@ def upload(bid_id):
         return error_page(exc.status, str(exc))
     except ops.BidError as exc:
         return error_page(exc.status, str(exc))
-    db.session.commit()
     flash(_("附件“%(name)s”已上传", name=attachment.display_name), "success")
     return redirect(url_for("bids.detail", bid_id=bid.id) + "#attachments")
 

@@ -13,10 +13,6 @@ def act(form, call, message, target):
     """The shape of every button: valid form -> one operation -> commit -> flash -> redirect."""
     if not form.validate_on_submit():
         return error_page(400, _("请求无效，请刷新页面后重试"))
-    try:
-        call()
-    except BidError as exc:
-        return error_page(exc.status, str(exc), problems=exc.problems)
-    db.session.commit()
+    call()
     flash(message() if callable(message) else message, "success")
     return redirect(target)

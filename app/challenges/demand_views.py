@@ -67,9 +67,9 @@ def new():
         try:
             demand = ops.save_demand(None, form.to_data(), actor=current_user)
         except ChallengeInvalid as exc:
+            db.session.rollback()  # re-render from the stored state
             _attach(form, exc.problems)
             return _render_form(form, status=400)
-        db.session.commit()
         flash(_("需求草稿已保存，可继续补充附件后提交"), "success")
         return redirect(url_for("demands.detail", demand_id=demand.id))
     return _render_form(form, status=400 if request.method == "POST" else 200)
@@ -95,9 +95,9 @@ def edit(demand_id):
         try:
             ops.save_demand(demand, form.to_data(), actor=current_user)
         except ChallengeInvalid as exc:
+            db.session.rollback()  # re-render from the stored state
             _attach(form, exc.problems)
             return _render_form(form, demand, 400)
-        db.session.commit()
         flash(_("需求已保存"), "success")
         return redirect(url_for("demands.detail", demand_id=demand.id))
     else:
@@ -115,13 +115,12 @@ def submit(demand_id):
     try:
         ops.submit_demand(demand, actor=current_user)
     except ChallengeInvalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # re-render from the stored state
         for _key, message in exc.problems:
             flash(message, "error")
         return _detail(db.session.get(Demand, demand_id), 400)
     except ChallengeError as exc:
         return error_page(exc.status, str(exc))
-    db.session.commit()
     flash(_("需求已提交，请等待科技局筛选"), "success")
     return redirect(url_for("demands.detail", demand_id=demand.id))
 
@@ -139,12 +138,11 @@ def upload(demand_id):
     try:
         ops.add_demand_attachment(demand, filename=upload_file.filename, data=data, actor=current_user)
     except ChallengeInvalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # re-render from the stored state
         form.file.errors = [m for _k, m in exc.problems]
         return _detail(db.session.get(Demand, demand_id), 400, upload_form=form)
     except ChallengeError as exc:
         return error_page(exc.status, str(exc))
-    db.session.commit()
     flash(_("附件已上传"), "success")
     return redirect(url_for("demands.detail", demand_id=demand.id))
 
@@ -173,11 +171,7 @@ def delete_attachment(demand_id, attachment_id):
     require(item.demand.is_member(current_user))
     if not ReasonForm().validate_on_submit():
         abort(400)
-    try:
-        ops.remove_demand_attachment(item, actor=current_user)
-    except ChallengeError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
+    ops.remove_demand_attachment(item, actor=current_user)
     flash(_("附件已删除"), "success")
     return redirect(url_for("demands.detail", demand_id=demand_id))
 
@@ -216,11 +210,7 @@ def screen(demand_id, decision):
         return _detail(demand, 400, screen_form=form)
     if not demand.can_screen(current_user):
         return error_page(409, _("该需求当前状态为%(state)s，不能筛选", state=demand.state.label))
-    try:
-        result = operation(demand, actor=current_user, reason=form.reason.data)
-    except ChallengeError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
+    result = operation(demand, actor=current_user, reason=form.reason.data)
     flash(str(message), "success")
     if decision == "accept":
         return redirect(url_for("challenges.edit", challenge_id=result.id))

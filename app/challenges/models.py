@@ -193,6 +193,14 @@ class Challenge(db.Model):
         return self.state in PUBLIC_STATES or (
             self.state is ChallengeState.CANCELLED and self.published_at is not None)
 
+    @property
+    def display_state(self) -> ChallengeState:
+        """The state as pages show it, computed from the clock: a published challenge
+        past its deadline is closed even before ``jobs run`` has stored the close."""
+        if self.state is ChallengeState.PUBLISHED and self.is_past_deadline():
+            return ChallengeState.CLOSED
+        return self.state
+
     def is_past_deadline(self, now: datetime | None = None) -> bool:
         return self.bid_deadline_at is not None and (now or utcnow()) >= self.bid_deadline_at
 

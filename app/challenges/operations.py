@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.errors import AppError, InvalidInput, StateConflict
 from ..core.audit import record_event, register_labels
 from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
@@ -28,21 +29,18 @@ register_labels(
 )
 
 
-class ChallengeError(Exception):
-    """A refused operation; ``str(exc)`` is shown to the user."""
-
-    status = 400
+class ChallengeError(AppError):
+    """A refused demand or challenge operation (mapped by the core hierarchy)."""
 
 
-class ChallengeInvalid(ChallengeError):
+class ChallengeInvalid(ChallengeError, InvalidInput):
     """Input breaks a rule; ``problems`` are (field, message) pairs for the form."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("；".join(m for _f, m in self.problems))
+        InvalidInput.__init__(self, list(problems))
 
 
-class ChallengeConflict(ChallengeError):
+class ChallengeConflict(ChallengeError, StateConflict):
     """The object is in the wrong state for this operation (HTTP 409)."""
 
     status = 409

@@ -41,10 +41,7 @@ def countdown_text(deadline: datetime | None, now: datetime | None = None) -> st
 
 
 @bp.route("")
-@conflict_on_concurrent_change
 def index():
-    if ops.close_due_challenges():
-        db.session.commit()
     form = PortalSearchForm(request.args)
     fields, districts = facet_values()
     form.field.choices = [SelectChoice("", _("全部领域"))] + [SelectChoice(f, f) for f in fields]
@@ -65,13 +62,10 @@ def index():
 
 
 @bp.route("/<int:challenge_id>")
-@conflict_on_concurrent_change
 def detail(challenge_id):
     challenge = load_or_404(Challenge, challenge_id)
     if not challenge.is_public:
         abort(404)  # drafts and unpublished cancellations do not exist for the public
-    if ops.close_if_due(challenge):
-        db.session.commit()
     return render_template("challenges/portal_detail.html", c=challenge, notices=notices_for(challenge, current_user),
                            countdown=countdown_text(challenge.bid_deadline_at),
                            is_open=challenge.is_open_for_bids())

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, or_, select
 
 from ..auth.models import Organisation
+from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import PUBLIC_STATES, Challenge, ChallengeState
 
@@ -16,6 +17,19 @@ PORTAL_STATES = [ChallengeState.PUBLISHED, ChallengeState.CLOSED, ChallengeState
 def public_condition():
     return or_(Challenge.state.in_(PUBLIC_STATES),
                and_(Challenge.state == ChallengeState.CANCELLED, Challenge.published_at.is_not(None)))
+
+
+def state_condition(state: ChallengeState, now=None):
+    """Challenges whose state *as shown* is ``state``: a published challenge past its
+    deadline counts as closed even before the scheduler has stored the close."""
+    now = now or utcnow()
+    if state is ChallengeState.PUBLISHED:
+        return and_(Challenge.state == ChallengeState.PUBLISHED,
+                    or_(Challenge.bid_deadline_at.is_(None), Challenge.bid_deadline_at > now))
+    if state is ChallengeState.CLOSED:
+        return or_(Challenge.state == ChallengeState.CLOSED,
+                   and_(Challenge.state == ChallengeState.PUBLISHED, Challenge.bid_deadline_at <= now))
+    return Challenge.state == state
 
 
 def _like(text: str) -> str:
@@ -42,7 +56,7 @@ def portal_select(*, q: str = "", field: str = "", district: str = "", status: s
     if district:
         stmt = stmt.where(Organisation.district == district)
     if status in {s.value for s in PORTAL_STATES}:
-        stmt = stmt.where(Challenge.state == ChallengeState(status))
+        stmt = stmt.where(state_condition(ChallengeState(status)))
     if support_min_fen is not None:
         stmt = stmt.where(Challenge.support_fen >= support_min_fen)
     if support_max_fen is not None:
@@ -53,7 +67,7 @@ def portal_select(*, q: str = "", field: str = "", district: str = "", status: s
         stmt = stmt.order_by(Challenge.support_fen.desc(), Challenge.id)
     else:
         # Open ones first, nearest deadline first; then the rest by deadline.
-        open_first = case((Challenge.state == ChallengeState.PUBLISHED, 0), else_=1)
+        open_first = case((state_condition(ChallengeState.PUBLISHED), 0), else_=1)
         stmt = stmt.order_by(open_first, Challenge.bid_deadline_at.asc(), Challenge.id)
     return stmt
 
@@ -70,6 +84,6 @@ def facet_values():
 
 
 def latest_public(limit: int = 5) -> list[Challenge]:
-    return db.session.scalars(select(Challenge).where(Challenge.state == ChallengeState.PUBLISHED)
+    return db.session.scalars(select(Challenge).where(state_condition(ChallengeState.PUBLISHED))
                               .order_by(Challenge.published_at.desc(), Challenge.id.desc())
                               .limit(limit)).all()

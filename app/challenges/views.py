@@ -17,6 +17,7 @@ from . import operations as ops
 from .forms import FIELD_CHOICES, ChallengeForm, PublishForm, RequiredReasonForm
 from .models import Challenge, ChallengeState
 from .notices import notices_for
+from .queries import state_condition
 from .viewutil import conflict_on_concurrent_change, error_page, state_history
 
 bp = Blueprint("challenges", __name__, url_prefix="/manage/challenges")
@@ -30,8 +31,8 @@ def _load(challenge_id: int) -> Challenge:
     challenge = load_or_404(Challenge, challenge_id)
     if not challenge.can_view(current_user):
         abort(404)
-    if ops.close_if_due(challenge):  # checked on every read: no bid slips in late
-        db.session.commit()
+    if request.method == "POST":
+        ops.close_if_due(challenge)  # a POST acting on it sees the deadline's effect first
     return challenge
 
 
@@ -60,12 +61,10 @@ def _render_form(form, challenge=None, *, amend=False, status=200):
 @role_required(Role.BUREAU)
 @conflict_on_concurrent_change
 def index():
-    if ops.close_due_challenges():
-        db.session.commit()
     stmt = select(Challenge).order_by(Challenge.id.desc())
     state = request.args.get("state", "")
     if state in {s.value for s in ChallengeState}:
-        stmt = stmt.where(Challenge.state == ChallengeState(state))
+        stmt = stmt.where(state_condition(ChallengeState(state)))
     field = request.args.get("field", "")
     if field:
         stmt = stmt.where(Challenge.field == field)
@@ -83,10 +82,9 @@ def new():
         try:
             challenge = ops.create_challenge(form.to_data(), actor=current_user)
         except ops.ChallengeInvalid as exc:
-            db.session.rollback()
+            db.session.rollback()  # re-render from the stored state
             form.attach_problems(exc.problems)
             return _render_form(form, status=400)
-        db.session.commit()
         flash(_("榜单草稿已保存"), "success")
         return redirect(url_for("challenges.detail", challenge_id=challenge.id))
     return _render_form(form, status=400 if request.method == "POST" else 200)
@@ -117,10 +115,9 @@ def edit(challenge_id):
         try:
             ops.update_challenge(challenge, form.to_data(), actor=current_user)
         except ops.ChallengeInvalid as exc:
-            db.session.rollback()
+            db.session.rollback()  # re-render from the stored state
             form.attach_problems(exc.problems)
             return _render_form(form, challenge, status=400)
-        db.session.commit()
         flash(_("榜单草稿已保存"), "success")
         return redirect(url_for("challenges.detail", challenge_id=challenge.id))
     return _render_form(form, challenge, status=400 if request.method == "POST" else 200)
@@ -135,11 +132,7 @@ def publish():
     if not form.validate_on_submit():
         return error_page(400, _("请至少选择一个榜单"))
     challenges = [load_or_404(Challenge, i) for i in dict.fromkeys(form.challenge_ids.data)]
-    try:
-        publication = ops.publish_challenges(challenges, actor=current_user)
-    except ops.ChallengeError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
+    publication = ops.publish_challenges(challenges, actor=current_user)
     flash(_("已发布%(n)s个榜单，并印发榜单发布公告", n=len(publication.challenges)), "success")
     if len(challenges) == 1:
         return redirect(url_for("challenges.detail", challenge_id=challenges[0].id))
@@ -158,12 +151,11 @@ def amend(challenge_id):
         try:
             ops.amend_challenge(challenge, form.to_data(), reason=form.reason.data, actor=current_user)
         except ops.ChallengeInvalid as exc:
-            db.session.rollback()
+            db.session.rollback()  # re-render from the stored state
             form.attach_problems(exc.problems)
             return _render_form(form, db.session.get(Challenge, challenge_id), amend=True, status=400)
         except ops.ChallengeError as exc:
             return error_page(exc.status, str(exc))
-        db.session.commit()
         flash(_("变更已发布，已提交的揭榜申报需由揭榜方重新确认"), "success")
         return redirect(url_for("challenges.detail", challenge_id=challenge.id))
     return _render_form(form, challenge, amend=True, status=400 if request.method == "POST" else 200)
@@ -178,10 +170,6 @@ def cancel(challenge_id):
     form = RequiredReasonForm()
     if not form.validate_on_submit():
         return error_page(400, _("撤榜必须填写理由"))
-    try:
-        ops.cancel_challenge(challenge, actor=current_user, reason=form.reason.data)
-    except ops.ChallengeError as exc:
-        return error_page(exc.status, str(exc))
-    db.session.commit()
+    ops.cancel_challenge(challenge, actor=current_user, reason=form.reason.data)
     flash(_("榜单已撤销"), "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge.id))

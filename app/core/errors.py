@@ -1,12 +1,35 @@
-"""Error pages in the site's style (and JSON for the API)."""
+"""One error hierarchy, mapped once to HTTP statuses.
+
+Operations raise :class:`NotFound` (404), :class:`Forbidden` (403),
+:class:`StateConflict` (409) or :class:`InvalidInput` (400, with ``problems``: a
+list of (field, message) pairs). Domain error families subclass these. The unit of
+work (``core.uow``) rolls the transaction back, and :func:`register_error_handlers`
+answers once for the whole application:
+
+* JSON requests (``/api/`` or ``Accept: application/json``) get RFC 9457 problem
+  details (``application/problem+json``);
+* a view that shows a form registers how to re-render it with
+  :func:`rerender_on_error`; the form is shown again with the messages next to
+  their fields (nothing typed is lost);
+* otherwise the site's error page, with the reason and a link back to the page the
+  user came from.
+
+Integrity races (unique violations, serialization failures, deadlocks, lock
+timeouts) are turned into :class:`StateConflict` by the unit of work: 409, never 500.
+"""
 from __future__ import annotations
 
-from flask import render_template, request
+import logging
+
+from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from .urls import safe_next
+
+log = logging.getLogger("jiebang.errors")
 
 MESSAGES = {
     400: (_l("请求无效"), _l("提交的内容不完整或格式不正确，请返回检查后重试。")),
@@ -21,6 +44,103 @@ MESSAGES = {
 }
 
 
+# -- the hierarchy ------------------------------------------------------------------
+
+class AppError(Exception):
+    """A refused operation. ``str(exc)`` is shown to the user (Chinese, translated)."""
+
+    status = 400
+
+    def __init__(self, message=None, problems: list | None = None):
+        self.problems = [(f, str(m)) for f, m in (problems or [])]
+        if message is None:
+            message = "；".join(m for _f, m in self.problems) or str(MESSAGES[self.status][1])
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+class InvalidInput(AppError):
+    """Input breaks a rule (400); ``problems`` are (field, message) pairs for the form."""
+
+    status = 400
+
+    def __init__(self, problems_or_message=None, problems: list | None = None):
+        if isinstance(problems_or_message, (list, tuple)):
+            super().__init__(None, list(problems_or_message))
+        else:
+            super().__init__(problems_or_message, problems)
+
+
+class Forbidden(AppError):
+    status = 403
+
+
+class NotFound(AppError):
+    status = 404
+
+
+class StateConflict(AppError):
+    """The object is in the wrong state or was changed meanwhile (409)."""
+
+    status = 409
+
+
+# -- re-rendering the form ------------------------------------------------------------
+
+def rerender_on_error(render) -> None:
+    """Register how this request's form page is shown again when an operation refuses
+    the input: ``render(exc)`` returns the page body (the handler sets the status).
+    Typically ``rerender_on_error(lambda exc: (form.attach_problems(exc.problems),
+    render_template(...))[1])``."""
+    g.error_renderer = render
+
+
+def wants_json() -> bool:
+    if not has_request_context():
+        return False
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/problem+json"])
+    return best in ("application/json", "application/problem+json") and \
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _problem(status: int, title, detail: str, problems=None, headers=()):
+    body = {"type": "about:blank", "title": str(title), "status": status, "detail": detail,
+            "instance": request.path}
+    rid = g.get("request_id")
+    if rid:
+        body["request_id"] = rid
+    if problems:
+        body["errors"] = [{"field": f, "message": m} for f, m in problems]
+    return body, status, [*headers, ("Content-Type", "application/problem+json")]
+
+
+def _back_link() -> str | None:
+    """Where the user came from (same site only), for the error page's first link."""
+    if not has_request_context():
+        return None
+    ref = request.referrer or ""
+    host = request.host_url
+    if ref.startswith(host):
+        target = safe_next("/" + ref[len(host):])
+        if target and target != request.full_path.rstrip("?"):
+            return target
+    return None
+
+
+def _render(status: int, detail: str | None = None, exc=None, problems=None):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    headers = _headers(exc)
+    if wants_json():
+        return _problem(status, title, detail or str(message), problems, headers)
+    if problems and len(problems) > 1:
+        detail = None  # listed one by one below
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           detail=detail, problems=problems if problems and len(problems) > 1 else None,
+                           back=_back_link(), request_id=g.get("request_id")), status, headers
+
+
 def _headers(exc) -> list[tuple[str, str]]:
     """Headers the exception carries (``Allow`` on 405, ``Retry-After`` on 429)."""
     if not isinstance(exc, HTTPException):
@@ -28,31 +148,34 @@ def _headers(exc) -> list[tuple[str, str]]:
     return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
 
-def _render(status: int, detail: str | None = None, exc=None):
-    title, message = MESSAGES.get(status, MESSAGES[500])
-    headers = _headers(exc)
-    if request.path.startswith("/api/"):
-        body = {"error": {"status": status, "title": str(title), "message": detail or str(message)}}
-        return body, status, headers
-    return render_template("errors/error.html", status=status, title=title, message=message,
-                           detail=detail), status, headers
-
-
 def error_page(status: int, detail: str, problems: list | None = None):
-    """The site's error page with a specific Chinese reason, for views that refuse an
-    action (409 "fields frozen", 400 with every problem found...). Rolls back first,
-    so a refused action changes nothing."""
+    """The site's error page with a specific reason. Rolls back first, so a refused
+    action changes nothing (the unit of work also rolls back any status >= 400)."""
     db.session.rollback()
-    if problems and len(problems) > 1:
-        detail = "；".join(str(m) for _f, m in problems)
-    return _render(status, detail)
+    return _render(status, str(detail), problems=problems)
+
+
+def handle_app_error(exc: AppError):
+    db.session.rollback()
+    renderer = g.pop("error_renderer", None) if has_request_context() else None
+    if renderer is not None and not wants_json() and exc.status in (400, 409):
+        try:
+            body = renderer(exc)
+        except Exception:  # pragma: no cover - a broken renderer must not hide the error
+            log.exception("error renderer failed")
+        else:
+            return body, exc.status
+    return _render(exc.status, exc.message, problems=exc.problems)
 
 
 def register_error_handlers(app):
     for status in MESSAGES:
         if status == 500:
             continue
-        app.register_error_handler(status, lambda exc, s=status: _render(s, exc=exc))
+        app.register_error_handler(status, lambda exc, s=status: _render(
+            s, detail=_http_detail(exc, s), exc=exc))
+
+    app.register_error_handler(AppError, handle_app_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -61,4 +184,16 @@ def register_error_handlers(app):
     @app.errorhandler(500)
     def server_error(exc):
         db.session.rollback()
+        original = getattr(exc, "original_exception", None) or exc
+        current_app.logger.error("unhandled exception request_id=%s", g.get("request_id", "-"),
+                                 exc_info=(type(original), original, original.__traceback__))
         return _render(500)
+
+
+def _http_detail(exc, status):
+    """``abort(400, "reason")`` shows its reason; Werkzeug's English defaults are not shown."""
+    description = getattr(exc, "description", None)
+    default = type(exc).description if isinstance(exc, HTTPException) else None
+    if description and description != default and isinstance(description, str):
+        return description
+    return None

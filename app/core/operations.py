@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from .audit import record_event
+from .errors import InvalidInput
 from .models import PolicySetting
 
 
-class PolicyError(ValueError):
-    pass
+class PolicyError(InvalidInput, ValueError):
+    """A refused policy value (400)."""
 
 
 def set_policy(key: str, value: int, *, actor) -> PolicySetting:

@@ -25,7 +25,16 @@ def register_template_helpers(app):
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "audit_head": audit.chain_head,  # called by the footer
+            "unread_notifications": _unread_count,
         }
+
+    def _unread_count():
+        if not getattr(current_user, "is_authenticated", False):
+            return 0
+        from ..notifications.operations import unread_count
+
+        return unread_count(current_user)
 
     @app.template_global()
     def url_with_page(page: int) -> str:

@@ -13,12 +13,13 @@ from typing import Iterable
 from flask_babel import gettext as _
 
 from .audit import record_event
+from .errors import StateConflict
 
 SYSTEM = "system"
 
 
-class TransitionError(Exception):
-    """A state change that the entity's transition table does not allow."""
+class TransitionError(StateConflict):
+    """A state change that the entity's transition table does not allow (409)."""
 
     def __init__(self, message: str, *, from_state=None, to_state=None):
         super().__init__(message)

@@ -1,7 +1,8 @@
 """Home page, role home pages, language switch, policy settings, audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -33,6 +34,19 @@ def dashboard():
     # One home page per role; each domain adds its panels to the role's template.
     return render_template(f"core/home_{current_user.role.value}.html",
                            dashboard_panels=navigation.panels_for(current_user))
+
+
+@bp.route("/audit/head.json")
+def audit_head():
+    """The audit chain's head, public: outsiders can write it down and compare later."""
+    from .audit import chain_head
+    from .timeutil import utcnow
+
+    head = chain_head()
+    response = jsonify({"height": head.height, "hash": head.hash, "algorithm": "sha256",
+                        "checked_at": utcnow().isoformat()})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/lang/<code>")
@@ -72,7 +86,6 @@ def policy_settings():
             flash(str(exc), "error")
             status = 400
         else:
-            db.session.commit()
             flash(_("政策参数已更新"), "success")
             return redirect(url_for("core.policy_settings"))
     elif request.method == "POST":
@@ -97,7 +110,9 @@ def policy_settings():
 @bp.route("/admin/audit")
 @role_required(Role.ADMIN, Role.BUREAU)
 def audit_log():
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    from .audit import visible_events_select
+
+    stmt = visible_events_select(current_user).order_by(AuditEvent.height.desc())
     entity = request.args.get("entity", "").strip()
     if entity:
         stmt = stmt.where(AuditEvent.entity_type == entity)

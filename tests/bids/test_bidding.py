@@ -11,7 +11,7 @@ from app.bids.models import Bid, BidState, BidVersion
 from app.challenges import operations as ch_ops
 from app.challenges.rules import ChallengeData, KpiData, MilestoneData
 from app.bids.seal import bid_history
-from app.core.audit import history
+from app.core.audit import visible_events_select
 from app.extensions import db
 
 from .conftest import after_deadline
@@ -218,7 +218,7 @@ def test_withdraw_and_reopen_before_deadline(make, challenge, applicant, as_user
     assert r.status_code == 302
     db.session.expire_all()
     assert bid.state is BidState.WITHDRAWN and bid.withdrawn_at is not None
-    assert not any(e.reason == "方案调整" for e in history(bid))   # sealed: hidden from plain queries
+    assert not any(e.reason == "方案调整" for e in db.session.scalars(visible_events_select(None)))  # sealed
     assert any(e.reason == "方案调整" for e in bid_history(bid))
     r = b.post(f"/bids/{bid.id}/reopen", {}, token_from=f"/bids/{bid.id}")
     assert r.status_code == 302

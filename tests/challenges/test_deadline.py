@@ -73,8 +73,8 @@ def test_a_concurrent_closer_cannot_close_twice(make):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE challenges SET state = 'closed', closed_at = bid_deadline_at, "
                               "version = version + 1 WHERE id = :id"), {"id": c.id})
-        assert ops.close_if_due(c)  # this session still believes it is published ...
-        with pytest.raises(StaleDataError):  # ... but its UPDATE matches no row
+        with pytest.raises(StaleDataError):  # this session still believes it is published: no row matches
+            ops.close_if_due(c)
             db.session.flush()
         db.session.rollback()
     assert [e.action for e in history(db.session.get(Challenge, c.id))].count("transition") == 0
@@ -92,20 +92,25 @@ def test_cli_close_due(app, make):
 
 
 @pytest.mark.parametrize("url", ["/challenges", "/challenges/{id}"])
-def test_every_public_read_closes_a_due_challenge(client, make, url):
+def test_public_reads_show_closed_without_writing(client, make, url):
     c = make.challenge("published")
     with frozen_time(c.bid_deadline_at + timedelta(seconds=1)):
         response = client.get(url.format(id=c.id))
     assert response.status_code == 200
-    assert _state(c.id) is ChallengeState.CLOSED
+    assert "已截止" in response.get_data(as_text=True)  # computed from the clock ...
+    assert _state(c.id) is ChallengeState.PUBLISHED     # ... a GET never writes
 
 
-def test_bureau_reads_close_too(login_as, make):
+def test_bureau_reads_show_closed_and_jobs_run_stores_it(app, login_as, make):
     c = make.challenge("published")
     bureau = login_as("bureau")
     with frozen_time(c.bid_deadline_at + timedelta(seconds=1)):
         assert bureau.get(f"/manage/challenges/{c.id}").status_code == 200
-        assert "已截止" in bureau.get("/manage/challenges/").get_data(as_text=True)
+        assert "已截止" in bureau.get("/manage/challenges/?state=closed").get_data(as_text=True)
+        assert _state(c.id) is ChallengeState.PUBLISHED
+        result = app.test_cli_runner().invoke(args=["jobs", "run"])
+    assert result.exit_code == 0, result.output
+    assert "challenges.close_due: {'closed': 1}" in result.output
     assert _state(c.id) is ChallengeState.CLOSED
 
 

@@ -19,7 +19,8 @@ def test_404_page(client):
 def test_api_errors_are_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.get_json()["error"]["status"] == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.get_json()["status"] == 404 and response.get_json()["title"]
 
 
 def test_405_page(client):

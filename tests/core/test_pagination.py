@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.core.audit import append_event
 from app.core.models import AuditEvent
 from app.core.pagination import paginate
 from app.extensions import db
@@ -11,7 +12,8 @@ from app.extensions import db
 
 @pytest.fixture
 def events():
-    db.session.add_all(AuditEvent(entity_type="t", entity_id=i, action="note") for i in range(45))
+    for i in range(45):
+        append_event("t", i, "note")
     db.session.commit()
 
 
@@ -36,7 +38,8 @@ def test_per_page_is_capped(app, events):
 
 def test_list_pages_and_beyond_the_end(login_as, events):
     admin = login_as("admin")  # 45 events + the admin's user_created and login, 50 per page
-    db.session.add_all(AuditEvent(entity_type="t", entity_id=i, action="more") for i in range(10))
+    for i in range(10):
+        append_event("t", i, "more")
     db.session.commit()
     assert AuditEvent.query.count() == 57
     page = admin.get("/admin/audit?page=2").get_data(as_text=True)

@@ -8,12 +8,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 
+from app.core.audit import append_event
 from app.core.models import AuditEvent
+from app.notifications.models import Notification
 from app.core.timeutil import (
     CalendarNotCovered,
     add_working_days,
     chinese_date,
     end_of_local_day,
+    frozen_time,
     format_local,
     is_workday,
     local_to_utc,
@@ -25,9 +28,9 @@ from app.extensions import db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _event(**kwargs):
-    event = AuditEvent(entity_type="t", entity_id=1, action="note", **kwargs)
-    db.session.add(event)
+def _event(created_at):
+    with frozen_time(created_at.astimezone(timezone.utc)):
+        event = append_event("t", 1, "note")
     db.session.commit()
     return event.id
 
@@ -47,11 +50,12 @@ def test_utc_datetime_round_trip_through_the_database():
 
 
 def test_naive_datetime_is_refused_by_the_column():
-    db.session.add(AuditEvent(entity_type="t", entity_id=1, action="note", created_at=datetime(2026, 1, 1)))
+    db.session.add(Notification(user_id=1, kind="k", category="c", title="t", body="b",
+                                created_at=datetime(2026, 1, 1)))
     with pytest.raises(StatementError, match="naive datetime"):
         db.session.flush()
     db.session.rollback()
-    assert AuditEvent.query.count() == 0
+    assert Notification.query.count() == 0
 
 
 def test_default_created_at_is_aware_utc_now():
