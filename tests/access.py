@@ -17,6 +17,10 @@ rule in the app's URL map is listed (a new route without an entry fails the
 suite), and requests each URL as each role. POST requests carry a valid CSRF
 token and an empty form, so the right role typically gets 400 (form invalid)
 and nothing changes. Statuses may be a single int or a set of allowed ints.
+
+A module's rows share one set-up (its objects, one logged-in client per role): GET
+rows run first, then POST rows in the order listed, so a POST that succeeds (302)
+and changes state must come after the rows that expect the state before it.
 """
 from __future__ import annotations
 

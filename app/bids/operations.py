@@ -15,8 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Organisation
 from ..core.errors import AppError, Forbidden, InvalidInput, StateConflict
+from ..notifications.operations import notify, users_of_organisations
+from . import notifications as _kinds  # noqa: F401  (registers the notification kinds)
 from ..core.audit import record_event
-from ..core.timeutil import to_local, utcnow
+from ..core.timeutil import format_local, to_local, utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
 from . import files, rules
@@ -294,6 +296,9 @@ def mark_needs_reconfirmation(challenge, amendment=None) -> list[Bid]:
     for bid in bids:
         transition(bid, BidState.NEEDS_RECONFIRM, None, _("榜单发布变更，须重新确认申报"),
                    data={"amendment_id": getattr(amendment, "id", None)})
+        notify("bid.needs_reconfirm", users_of_organisations([bid.organisation_id]), title=challenge.title,
+               bid_id=bid.id, reason=getattr(amendment, "reason", "") or "",
+               deadline=format_local(challenge.bid_deadline_at))
     return bids
 
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.audit import record_event
 from ..core.timeutil import format_local, utcnow
 from ..extensions import db
-from .models import REVIEWABLE, Bid, BidOpening, BidState, FormalReview
+from ..notifications.operations import notify, users_of_organisations
+from . import notifications as _kinds  # noqa: F401  (registers the notification kinds)
+from .models import IN_COMPETITION, REVIEWABLE, Bid, BidOpening, BidState, FormalReview
 from .operations import BidConflict, BidInvalid, _move
 from .seal import is_opened, opening_for, submitted_count
 
@@ -33,6 +36,10 @@ def open_bids(challenge, *, actor, now: datetime | None = None) -> BidOpening:
     except IntegrityError:  # opened by a colleague at the same moment
         raise BidConflict(_("该榜单的申报已经开标")) from None
     record_event(challenge, "bids_opened", actor=actor, data={"bid_count": opening.bid_count})
+    for bid in db.session.scalars(select(Bid).where(Bid.challenge_id == challenge.id,
+                                                    Bid.state.in_(IN_COMPETITION))):
+        notify("bids.opened", users_of_organisations([bid.organisation_id]), title=bid.title, bid_id=bid.id,
+               opened_at=format_local(now))
     return opening
 
 
@@ -56,4 +63,6 @@ def review_bid(bid: Bid, *, actor, is_complete: bool, is_eligible: bool, has_sig
     db.session.add(review)
     _move(bid, BidState.PASSED if is_passed else BidState.FAILED, actor, reason,
           checklist={"complete": is_complete, "eligible": is_eligible, "signatures": has_signatures})
+    notify("bid.review_passed" if is_passed else "bid.review_failed", users_of_organisations([bid.organisation_id]),
+           title=bid.title, bid_id=bid.id, reason=reason or "")
     return review

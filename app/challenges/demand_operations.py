@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event, register_labels
+from ..notifications.operations import notify, users_of_organisations
+from . import notifications as _kinds  # noqa: F401  (registers the notification kinds)
 from ..core import uploads
 from ..core.storage import BlobStore
 from ..core.timeutil import utcnow
@@ -130,6 +132,8 @@ def _screen(demand: Demand, to: DemandState, actor, reason: str | None) -> None:
     demand.decision_reason = reason
     demand.decided_at = utcnow()
     _move(demand, to, actor, reason)
+    notify(f"demand.{to.value}", users_of_organisations([demand.organisation_id]), title=demand.title,
+           demand_id=demand.id, reason=reason or "")
 
 
 def accept_demand(demand: Demand, *, actor, reason: str | None = None):

@@ -13,7 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.errors import AppError, InvalidInput, StateConflict
+from ..notifications.operations import followers_of_field, notify
+from . import notifications as _kinds  # noqa: F401  (registers the notification kinds)
 from ..core.audit import record_event, register_labels
+from ..core.timeutil import format_local
 from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
@@ -132,6 +135,8 @@ def publish_challenges(challenges: list[Challenge], *, actor, now: datetime | No
     issue_publication_notice(publication, actor=actor)
     for c in challenges:
         signals.challenge_published.send(c, publication=publication)
+        notify("challenge.published", followers_of_field(c.field), title=c.title, field=c.field,
+               challenge_id=c.id, deadline=format_local(c.bid_deadline_at))
     return publication
 
 

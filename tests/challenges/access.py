@@ -41,10 +41,10 @@ ROUTES = [
     # submitted: the bureau may read it but never edit it (403)
     ("GET", "demands.edit", "/demands/{submitted}/edit", {**NOT_FOUND_EXCEPT(set()), "bureau": 403, "admin": 403}),
     # one-click actions: the complete factory demand really is submitted / accepted
-    ("POST", "demands.submit", "/demands/{own_demand}/submit", NOT_FOUND_EXCEPT({"applicant"}, ok=302)),
     ("POST", "demands.upload", "/demands/{own_demand}/attachments", NOT_FOUND_EXCEPT({"applicant"}, ok=400)),
     ("GET", "demands.attachment", "/demands/{own_demand}/attachments/999999", NOT_FOUND_EXCEPT(set())),
     ("POST", "demands.delete_attachment", "/demands/{own_demand}/attachments/999999/delete", NOT_FOUND_EXCEPT(set())),
+    ("POST", "demands.submit", "/demands/{own_demand}/submit", NOT_FOUND_EXCEPT({"applicant"}, ok=302)),
     # -- demands: bureau screening ---------------------------------------------------
     ("GET", "demands.manage_list", "/demands/", BUREAU_GET),
     ("POST", "demands.screen", "/demands/{submitted}/accept", only({"bureau"}, ok=302)),

@@ -14,4 +14,5 @@ ROUTES = [
     ("POST", "core.policy_settings", "/admin/policy", only({"admin"}, ok=400)),
     ("GET", "core.audit_log", "/admin/audit", only({"admin", "bureau"})),
     ("GET", "static", "/static/css/site.css", PUBLIC),
+    ("GET", "core.audit_head", "/audit/head.json", PUBLIC),
 ]

@@ -28,9 +28,12 @@ from app.extensions import db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _event(created_at):
-    with frozen_time(created_at.astimezone(timezone.utc)):
+def _event(created_at=None):
+    if created_at is None:
         event = append_event("t", 1, "note")
+    else:
+        with frozen_time(created_at.astimezone(timezone.utc)):
+            event = append_event("t", 1, "note")
     db.session.commit()
     return event.id
 
