@@ -93,6 +93,14 @@ class BaseConfig:
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _env_int("MAIL_PORT", 25)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@jiebang.local")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)   # STARTTLS after connecting
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)        # seconds; a slow server defers to `jobs run`
+    # Deliver a request's outbox messages right after its commit (else only `jobs run` does).
+    OUTBOX_DISPATCH_AFTER_COMMIT = _env_bool("OUTBOX_DISPATCH_AFTER_COMMIT", True)
+
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     DEMO_DATA_PATH = os.environ.get(
         "DEMO_DATA_PATH", str(BASE_DIR.parent / "shared" / "data" / "jiaozuo_demo.json")
