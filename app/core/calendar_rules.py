@@ -125,7 +125,7 @@ def parse_csv(data: bytes) -> tuple[list[tuple[int, DayEntry]], list[tuple[int, 
     as (line number, message) pairs. The caller saves nothing when there are problems.
     Whole-file faults (not text, no header...) raise :class:`CalendarInputError`."""
     text = decode_csv(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = [(reader.line_num, row) for row in _bounded(reader)]
     except csv.Error:
