@@ -206,3 +206,23 @@ def test_db_refuses_a_complete_year_without_completion_fields(app, make):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_concurrent_duplicate_meets_the_unique_index_and_is_a_409(admin, monkeypatch):
+    from app.core import calendar_operations as ops
+
+    admin.post("/admin/calendar/2027/days", {"day": "2027-01-01", "kind": "holiday", "name": "元旦"})
+    # As if another request inserted the day between our check and our insert.
+    monkeypatch.setattr(ops, "_existing", lambda day: None)
+    response = admin.post("/admin/calendar/2027/days", {"day": "2027-01-01", "kind": "holiday", "name": "元旦"})
+    assert response.status_code == 409
+    assert "可能是重复提交" in response.get_data(as_text=True)
+    assert _days() == [(date(2027, 1, 1), "holiday", "元旦")]
+    assert len(_events("calendar_day_added")) == 1
+
+
+def test_source_with_control_characters_is_refused(admin):
+    admin.post("/admin/calendar/2027/days", {"day": "2027-01-01", "kind": "holiday", "name": "元旦"})
+    response = admin.post("/admin/calendar/2027/complete", {"source": "国办发明电\x00〔2026〕1号"})
+    assert response.status_code == 400 and "不可见的控制字符" in response.get_data(as_text=True)
+    assert not _year(2027).is_complete

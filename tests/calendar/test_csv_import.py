@@ -171,3 +171,19 @@ def test_import_operation_rolls_back_nothing_half_done(app, make):
     assert info.value.status == 400 and info.value.problems[0][0] == 3
     db.session.rollback()
     assert _days() == []
+
+
+def test_a_concurrent_entry_during_import_is_a_409_and_nothing_saved(admin, monkeypatch):
+    admin.post("/admin/calendar/2027/days", {"day": "2027-02-05", "kind": "holiday", "name": "春节"})
+    monkeypatch.setattr(ops, "_existing", lambda day: None)
+    response = upload(admin, GOOD.encode("utf-8"))
+    assert response.status_code == 409
+    assert "导入期间有日期已被他人录入" in response.get_data(as_text=True)
+    assert _days() == [(date(2027, 2, 5), "holiday", "春节")]
+    assert AuditEvent.query.filter_by(action="calendar_imported").count() == 0
+
+
+def test_no_file_at_all_is_a_form_error(admin):
+    response = admin.post("/admin/calendar/import", {}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "请选择要导入的 CSV 文件" in response.get_data(as_text=True)
