@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.audit import action_label
 from app.core.calendar_models import CalendarDay, CalendarYear, CalendarYearState, DayKind
 from app.core.models import AuditEvent
-from app.core.timeutil import add_working_days
+from app.core.timeutil import add_working_days, frozen_time
 from app.extensions import db
 
 
@@ -38,10 +38,7 @@ def admin(login_as):
 
 
 def test_admin_lists_years_and_opens_one(admin):
-    with_frozen = datetime(2026, 12, 2, 4, 0, tzinfo=timezone.utc)
-    from app.core.timeutil import frozen_time
-
-    with frozen_time(with_frozen):
+    with frozen_time(datetime(2026, 12, 2, 4, 0, tzinfo=timezone.utc)):
         html = admin.get("/admin/calendar").get_data(as_text=True)
     assert "节假日安排" in html
     assert 'id="year-2026"' in html and 'id="year-2027"' in html and 'id="year-2028"' in html
