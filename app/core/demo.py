@@ -117,3 +117,6 @@ def seed_users(context, echo):
             echo(f"  {email:28s} {password}")
     else:
         echo("演示账号已存在，未重新生成密码（可用 flask users set-password 重置）")
+
+
+from . import calendar_demo  # noqa: E402,F401  (registers the 2027 holiday-schedule step)

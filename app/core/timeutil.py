@@ -1,29 +1,148 @@
 """Time helpers: store UTC, show and judge in Asia/Shanghai, count working days.
 
 Working days follow the official State Council holiday and make-up-workday
-calendar as published in the maintained ``chinesecalendar`` package. Dates the
-package does not cover raise :class:`CalendarNotCovered` instead of guessing.
+calendar. For a year an administrator has entered and marked complete at
+节假日安排 (``/admin/calendar``, tables ``calendar_years`` / ``calendar_days``) the
+entered schedule is used; otherwise the maintained ``chinesecalendar`` package,
+which covers the years it has published data for. A year covered by neither is
+refused with :class:`CalendarNotCovered` naming the year -- never guessed.
+
+Counting loads each year once (two small queries) per call, and once per request
+inside a request; the calendar operations clear the request's copy when they
+change a year.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from flask import g, has_app_context, has_request_context
+from flask_babel import gettext as _
+
+from .errors import StateConflict
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# The years the installed chinesecalendar package has official data for.
+PACKAGE_FIRST_YEAR = min(chinese_calendar.holidays).year
+PACKAGE_LAST_YEAR = max(chinese_calendar.holidays).year
 
-class CalendarNotCovered(ValueError):
-    """The official holiday calendar for this date has not been published yet."""
+
+class CalendarNotCovered(StateConflict, ValueError):
+    """Neither an entered (complete) schedule nor the package covers this year.
+
+    ``status`` 409: the request is valid but the system is not ready to answer it
+    until an administrator enters the year (maps onto the core StateConflict)."""
+
+    status = 409
 
     def __init__(self, day: date):
         self.day = day
-        super().__init__(
-            f"{day.year} 年的法定节假日安排尚未收录（chinesecalendar 覆盖范围之外），"
-            f"无法计算工作日：{day.isoformat()}"
-        )
+        self.year = day.year
+        super().__init__(_(
+            "%(year)s 年的法定节假日安排尚未录入，无法计算工作日（请管理员在“节假日安排”中录入）",
+            year=day.year))
+
+
+def package_covers(year: int) -> bool:
+    return PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR
+
+
+@dataclass(frozen=True)
+class YearRules:
+    """One year's official schedule: the days off and the make-up working days."""
+
+    year: int
+    origin: str  # "entered" (administrator, complete) or "package" (chinesecalendar)
+    holidays: frozenset
+    workdays: frozenset
+
+    def is_workday(self, day: date) -> bool:
+        return day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
+
+
+def _package_rules(year: int) -> YearRules:
+    return YearRules(
+        year, "package",
+        frozenset(d for d in chinese_calendar.holidays if d.year == year),
+        frozenset(d for d in chinese_calendar.workdays if d.year == year),
+    )
+
+
+def _entered_rules(year: int) -> YearRules | None:
+    """The year's complete entered schedule, or None (none, still being entered, or no
+    database at hand outside an application context)."""
+    if not has_app_context():
+        return None
+    from ..extensions import db
+    from .calendar_models import CalendarDay, CalendarYear, CalendarYearState, DayKind
+
+    year_id = db.session.execute(
+        db.select(CalendarYear.id).where(CalendarYear.year == year,
+                                         CalendarYear.state == CalendarYearState.COMPLETE)
+    ).scalar_one_or_none()
+    if year_id is None:
+        return None
+    rows = db.session.execute(
+        db.select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.year_id == year_id)
+    ).all()
+    return YearRules(
+        year, "entered",
+        frozenset(d for d, kind in rows if kind is DayKind.HOLIDAY),
+        frozenset(d for d, kind in rows if kind is DayKind.WORKDAY),
+    )
+
+
+def year_rules(year: int) -> YearRules | None:
+    """Entered data first, then the package; None when neither covers ``year``."""
+    entered = _entered_rules(year)
+    if entered is not None:
+        return entered
+    return _package_rules(year) if package_covers(year) else None
+
+
+class WorkingCalendar:
+    """Answers "is this a working day?" for many dates, loading each year once."""
+
+    def __init__(self):
+        self._years: dict[int, YearRules] = {}
+
+    def rules(self, day: date) -> YearRules:
+        rules = self._years.get(day.year)
+        if rules is None:
+            rules = year_rules(day.year)
+            if rules is None:
+                raise CalendarNotCovered(day)
+            self._years[day.year] = rules
+        return rules
+
+    def is_workday(self, day: date) -> bool:
+        if isinstance(day, datetime):
+            day = day.date()
+        return self.rules(day).is_workday(day)
+
+
+_REQUEST_KEY = "_working_calendar"
+
+
+def working_calendar() -> WorkingCalendar:
+    """The request's calendar (years loaded once per request), or a fresh one."""
+    if not has_request_context():
+        return WorkingCalendar()
+    calendar = g.get(_REQUEST_KEY)
+    if calendar is None:
+        calendar = WorkingCalendar()
+        setattr(g, _REQUEST_KEY, calendar)
+    return calendar
+
+
+def forget_working_calendar() -> None:
+    """Drop the request's loaded years (called when the entered calendar changes)."""
+    if has_request_context():
+        g.pop(_REQUEST_KEY, None)
 
 
 _frozen: datetime | None = None
@@ -84,32 +203,31 @@ def chinese_date(day: date) -> str:
 
 
 def is_workday(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarNotCovered(day) from None
+    return working_calendar().is_workday(day)
 
 
 def add_working_days(start: date, days: int) -> date:
     """The date that is ``days`` working days after ``start`` (``start`` not counted)."""
     if days < 0:
         raise ValueError("days must be >= 0")
+    calendar = working_calendar()
     current = start
     remaining = days
     while remaining:
         current += timedelta(days=1)
-        if is_workday(current):
+        if calendar.is_workday(current):
             remaining -= 1
     return current
 
 
 def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end]."""
+    calendar = working_calendar()
     count = 0
     current = start
     while current < end:
         current += timedelta(days=1)
-        if is_workday(current):
+        if calendar.is_workday(current):
             count += 1
     return count
 

@@ -128,7 +128,7 @@ def test_dates_the_calendar_does_not_cover_raise_a_clear_error():
         add_working_days(date(2026, 12, 29), 5)
     assert info.value.day.year == 2027
     message = str(info.value)
-    assert "2027 年的法定节假日安排尚未收录" in message
-    assert "无法计算工作日" in message
+    assert message == "2027 年的法定节假日安排尚未录入，无法计算工作日（请管理员在“节假日安排”中录入）"
+    assert info.value.status == 409
     with pytest.raises(CalendarNotCovered):
         working_days_between(date(2026, 12, 30), date(2027, 1, 5))
