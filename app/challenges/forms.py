@@ -10,14 +10,13 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from ..core.fields import INDUSTRY_FIELDS
 from ..core.forms import BaseForm, MoneyField, non_negative
 from ..core.timeutil import local_to_utc, to_local
 from .demand_operations import DemandData
 from .models import Comparator, plain_decimal
 from .rules import ChallengeData, KpiData, MilestoneData
 
-INDUSTRY_FIELDS = ["新材料", "超硬材料", "轻合金材料", "氟基新材料", "新能源电池材料", "装备制造",
-                   "汽车零部件", "生物医药", "绿色食品", "电子信息", "现代化工", "节能环保", "现代农业"]
 FIELD_CHOICES = [SelectChoice("", _l("请选择"))] + [SelectChoice(f, f) for f in INDUSTRY_FIELDS]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_ROWS = 2
