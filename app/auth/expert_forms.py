@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -52,7 +53,7 @@ class MultiCheckboxField(SelectMultipleField):
 class ExpertProfileForm(BaseForm):
     title = StringField(_l("职称"), validators=[Optional(), Length(max=64)])
     employer_code = StringField(_l("现工作单位（统一社会信用代码）"), validators=[Optional(), Length(max=36)])
-    fields = MultiCheckboxField(_l("专业领域"), choices=[(f, f) for f in INDUSTRY_FIELDS])
+    fields = MultiCheckboxField(_l("专业领域"), choices=[SelectChoice(f, f) for f in INDUSTRY_FIELDS])
     employments = FieldList(FormField(EmploymentRow), min_entries=1, max_entries=MAX_EMPLOYMENTS)
     relationships = FieldList(FormField(RelationshipRow), min_entries=1, max_entries=MAX_RELATIONSHIPS)
     is_active = BooleanField(_l("在库（可被抽取参加评审）"))
