@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.fields import INDUSTRY_FIELDS
@@ -19,10 +20,14 @@ _YEAR = NumberRange(min=MIN_YEAR, max=9999, message=_l("请输入四位年份"))
 
 
 class _RowForm(Form):
-    """A table row inside a BaseForm (no CSRF of its own; whitespace stripped)."""
+    """A table row inside a BaseForm (no CSRF of its own; whitespace stripped; WTForms'
+    own messages such as "not a valid integer" translated like the page's)."""
 
     class Meta:
         bind_field = BaseForm.Meta.bind_field
+
+        def get_translations(self, form):
+            return FlaskForm.Meta.get_translations(self, form)
 
 
 class EmploymentRow(_RowForm):
@@ -48,6 +53,12 @@ class RelationshipRow(_RowForm):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {c.value for c in self.choices}
+        bad = [str(v)[:20] for v in self.data or [] if v not in allowed]
+        if bad:
+            raise ValidationError(_l("不是有效的选择：%(values)s", values="、".join(bad[:5])))
 
 
 class ExpertProfileForm(BaseForm):

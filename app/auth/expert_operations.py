@@ -60,6 +60,8 @@ class ExpertData:
 def find_organisation(code: str) -> tuple[Organisation | None, str | None]:
     """The registered organisation with this credit code, or (None, a Chinese reason)."""
     code = cc.normalise(code)
+    if not code.isprintable():
+        return None, _("统一社会信用代码含有不可见的控制字符")
     problem = cc.validation_error(code)
     if problem:
         return None, problem
