@@ -254,8 +254,10 @@ def import_experts(data: bytes, *, actor) -> ImportResult:
     return result
 
 
-def read_upload(storage, limit: int = MAX_IMPORT_BYTES) -> bytes:
-    """The uploaded file's bytes, at most ``limit`` (UploadRejected 413 beyond)."""
+def read_upload(storage) -> bytes:
+    """The uploaded file's bytes, at most EXPERT_IMPORT_MAX_BYTES (UploadRejected 413 beyond)."""
+    from flask import current_app
+
     if storage is None or not getattr(storage, "filename", None):
         raise UploadRejected(_("请选择要导入的文件"))
-    return read_limited(storage.stream, limit)
+    return read_limited(storage.stream, current_app.config.get("EXPERT_IMPORT_MAX_BYTES", MAX_IMPORT_BYTES))
