@@ -29,8 +29,14 @@ class Factories:
 
         name = "焦作市财政局" if Role(role) is Role.FINANCE else "焦作市科学技术局"
         org = Organisation.query.filter_by(name=name).first()
-        return org or self.org(name=name, org_type=OrgType.GOVERNMENT,
-                               credit_code=credit_code.synthetic(name, kind="11"))
+        if org is None:
+            # Inserted directly (no organisation_created audit event), so tests that count
+            # audit events around a bureau/finance user see only their own events.
+            org = Organisation(name=name, org_type=OrgType.GOVERNMENT, is_active=True,
+                               credit_code=credit_code.synthetic(name, kind="11"), district="焦作市")
+            db.session.add(org)
+            db.session.commit()
+        return org
 
     def user(self, role: Role | str = Role.APPLICANT, email: str | None = None,
              password: str = DEFAULT_PASSWORD, organisation=None, **kwargs):
