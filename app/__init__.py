@@ -101,6 +101,7 @@ def _init_login(app):
 
 def _register_blueprints(app):
     from .auth.admin_views import bp as admin_bp
+    from .auth.expert_views import bp as experts_bp
     from .auth.views import bp as auth_bp
     from .bids.manage_views import bp as bid_review_bp
     from .bids.views import bp as bids_bp
@@ -113,5 +114,5 @@ def _register_blueprints(app):
     from .notifications.views import bp as notifications_bp
 
     for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp,
-               bids_bp, bid_review_bp, notifications_bp, calendar_bp):
+               bids_bp, bid_review_bp, notifications_bp, calendar_bp, experts_bp):
         app.register_blueprint(bp)

@@ -1,5 +1,6 @@
 """Imports every domain's models so metadata (and Alembic) sees all tables."""
 from .auth.models import BadCreditRecord, Organisation, User  # noqa: F401
+from .auth.expert_models import ExpertEmployment, ExpertField, ExpertProfile, ExpertRelationship  # noqa: F401
 from .core.models import AuditEvent, PolicySetting  # noqa: F401
 from .core.calendar_models import CalendarDay, CalendarYear  # noqa: F401
 from .challenges.demand_models import Demand, DemandAttachment  # noqa: F401

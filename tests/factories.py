@@ -23,12 +23,29 @@ class Factories:
         db.session.commit()
         return org
 
+    def government_org(self, role: Role | str = Role.BUREAU):
+        """焦作市科学技术局 (bureau) or 焦作市财政局 (finance), created once per test."""
+        from app.auth.models import Organisation
+
+        name = "焦作市财政局" if Role(role) is Role.FINANCE else "焦作市科学技术局"
+        org = Organisation.query.filter_by(name=name).first()
+        if org is None:
+            # Inserted directly (no organisation_created audit event), so tests that count
+            # audit events around a bureau/finance user see only their own events.
+            org = Organisation(name=name, org_type=OrgType.GOVERNMENT, is_active=True,
+                               credit_code=credit_code.synthetic(name, kind="11"), district="焦作市")
+            db.session.add(org)
+            db.session.commit()
+        return org
+
     def user(self, role: Role | str = Role.APPLICANT, email: str | None = None,
              password: str = DEFAULT_PASSWORD, organisation=None, **kwargs):
         role = Role(role)
         n = next(_seq)
         if role is Role.APPLICANT and organisation is None:
             organisation = self.org()
+        if role in (Role.BUREAU, Role.FINANCE) and organisation is None:
+            organisation = self.government_org(role)
         user = auth_ops.create_user(
             email=email or f"{role.value}{n}@example.cn", name=kwargs.pop("name", f"用户{n}"),
             role=role, password=password, organisation=organisation, **kwargs,

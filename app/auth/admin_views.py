@@ -11,7 +11,7 @@ from ..core.pagination import paginate
 from ..core.permissions import load_or_404, role_required
 from ..extensions import db
 from . import operations
-from .forms import BadCreditForm, ConfirmForm, OrganisationForm, UserForm
+from .forms import BadCreditForm, ConfirmForm, OrganisationForm, ResetPasswordForm, UserEditForm, UserForm
 from .models import Organisation, OrgType, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -56,6 +56,49 @@ def new_user():
         return redirect(url_for("admin.users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form), status
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id):
+    user = load_or_404(User, user_id)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    form.organisation_id.choices = _org_choices()
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.organisation_id.data = user.organisation_id or 0
+    password_form = ResetPasswordForm(formdata=None)
+    if form.validate_on_submit():
+        org = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            changes = operations.update_user(user, name=form.name.data, phone=form.phone.data,
+                                             role=Role(form.role.data), organisation=org, actor=current_user,
+                                             reason=form.reason.data or None)
+        except operations.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return render_template("admin/user_edit.html", form=form, user=user,
+                                   password_form=password_form), exc.status
+        flash(_("用户信息已修改") if changes else _("没有需要保存的修改"), "success" if changes else "info")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_edit.html", form=form, user=user, password_form=password_form), status
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_user_password(user_id):
+    user = load_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        operations.reset_password(user, form.password.data, actor=current_user, reason=form.reason.data or None)
+        flash(_("密码已重置，请通过安全渠道告知用户并提醒其登录后修改"), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    edit_form = UserEditForm(formdata=None, obj=user)
+    edit_form.organisation_id.choices = _org_choices()
+    edit_form.role.data = user.role.value
+    edit_form.organisation_id.data = user.organisation_id or 0
+    return render_template("admin/user_edit.html", form=edit_form, user=user, password_form=form), 400
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -122,6 +165,30 @@ def organisation(org_id):
         return redirect(url_for("admin.organisation", org_id=org.id))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/organisation.html", org=org, form=form, confirm=ConfirmForm()), status
+
+
+@bp.route("/organisations/<int:org_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_organisation(org_id):
+    org = load_or_404(Organisation, org_id)
+    form = OrganisationForm(obj=org if request.method == "GET" else None)
+    if request.method == "GET":
+        form.org_type.data = org.org_type.value
+    if form.validate_on_submit():
+        try:
+            changes = operations.update_organisation(
+                org, name=form.name.data, short_name=form.short_name.data, org_type=OrgType(form.org_type.data),
+                credit_code=form.credit_code.data, district=form.district.data, field=form.field.data,
+                actor=current_user, reason=form.reason.data or None,
+            )
+        except operations.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return render_template("admin/organisation_form.html", form=form, org=org), exc.status
+        flash(_("单位信息已修改") if changes else _("没有需要保存的修改"), "success" if changes else "info")
+        return redirect(url_for("admin.organisation", org_id=org.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/organisation_form.html", form=form, org=org), status
 
 
 @bp.route("/organisations/<int:org_id>/active", methods=["POST"])

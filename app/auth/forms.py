@@ -44,6 +44,22 @@ class UserForm(BaseForm):
             raise ValidationError(_l("单位用户必须选择所属单位"))
 
 
+class UserEditForm(BaseForm):
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名")), Length(max=100)])
+    phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+    role = SelectField(_l("角色"), choices=Role.choices(), validators=[DataRequired()])
+    organisation_id = SelectField(_l("所属单位"), coerce=int, validators=[Optional()])
+    reason = TextAreaField(_l("修改理由"), validators=[Optional(), Length(max=2000)])
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码")), strong_password])
+    confirm = PasswordField(
+        _l("确认新密码"), validators=[DataRequired(_l("请再次输入新密码")), EqualTo("password", _l("两次输入的新密码不一致"))]
+    )
+    reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
+
+
 class OrganisationForm(BaseForm):
     name = StringField(_l("单位名称"), validators=[DataRequired(_l("请输入单位名称")), Length(max=200)])
     short_name = StringField(_l("简称"), validators=[Optional(), Length(max=100)])
@@ -53,6 +69,7 @@ class OrganisationForm(BaseForm):
     )
     district = StringField(_l("所在区县"), validators=[Optional(), Length(max=64)])
     field = StringField(_l("所属领域"), validators=[Optional(), Length(max=64)])
+    reason = TextAreaField(_l("修改理由"), validators=[Optional(), Length(max=2000)])
 
     def validate_credit_code(self, field):
         problem = credit_code.validation_error(field.data)

@@ -8,7 +8,7 @@ from ..core.audit import record_event, register_labels
 from ..core.errors import InvalidInput
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .models import BadCreditRecord, Organisation, Role, User
+from .models import BadCreditRecord, Organisation, OrgType, Role, User
 from .rules import normalise_email, password_problem
 
 
@@ -18,6 +18,7 @@ register_labels(
         "user_disabled": _l("停用账号"), "password_changed": _l("修改密码"), "password_reset": _l("重置密码"),
         "organisation_created": _l("登记单位"), "organisation_enabled": _l("启用单位"),
         "organisation_disabled": _l("停用单位"), "bad_credit_recorded": _l("登记失信记录"),
+        "user_updated": _l("修改用户"), "organisation_updated": _l("修改单位"),
     },
     entities={"users": _l("用户"), "organisations": _l("单位")},
 )
@@ -25,6 +26,21 @@ register_labels(
 
 class AccountError(InvalidInput, ValueError):
     """A refused account operation; the message is shown to the user (400)."""
+
+    status = 400
+
+
+# Bureau and finance staff act for a government organisation (市科技局 / 市财政局).
+GOVERNMENT_ROLES = (Role.BUREAU, Role.FINANCE)
+
+
+def organisation_problem(role: Role, organisation) -> str | None:
+    """Why ``organisation`` cannot be the organisation of a ``role`` user, or None."""
+    if role is Role.APPLICANT and organisation is None:
+        return _("单位用户必须选择所属单位")
+    if role in GOVERNMENT_ROLES and (organisation is None or organisation.org_type is not OrgType.GOVERNMENT):
+        return _("科技局、财政局工作人员必须属于政府机关单位")
+    return None
 
 
 def create_organisation(*, name, org_type, credit_code, actor=None, short_name=None,
@@ -74,8 +90,10 @@ def create_user(*, email, name, role: Role, password, organisation=None, phone=N
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    if role is Role.APPLICANT and organisation is None:
-        raise AccountError(_("单位用户必须选择所属单位"))
+    role = Role(role)
+    problem = organisation_problem(role, organisation)
+    if problem:
+        raise AccountError(problem)
     user = User(email=email, name=name.strip(), role=role, organisation=organisation,
                 phone=phone or None, is_active_flag=True)
     user.set_password(password)
@@ -138,3 +156,72 @@ def reset_password(user: User, password: str, *, actor=None, reason: str | None 
     user.set_password(password)
     user.password_changed_at = utcnow()
     record_event(user, "password_reset", actor=actor, reason=reason)
+
+
+def _changes(obj, values: dict) -> dict:
+    """{field: [old, new]} for the values that differ; enums and rows as plain values."""
+    def plain(v):
+        return getattr(v, "value", v)
+
+    return {k: [plain(getattr(obj, k)), plain(v)] for k, v in values.items() if getattr(obj, k) != v}
+
+
+def update_user(user: User, *, name: str, phone: str | None, role: Role, organisation, actor,
+                reason: str | None = None) -> dict:
+    """Admin edit of a user; audited with old -> new values, nothing recorded when nothing
+    changed. Returns the changes."""
+    role = Role(role)
+    name = (name or "").strip()
+    if not name:
+        raise AccountError(_("请输入姓名"))
+    if actor is not None and user.id == actor.id and role is not user.role:
+        raise AccountError(_("不能修改自己的角色"))
+    problem = organisation_problem(role, organisation)
+    if problem:
+        raise AccountError(problem)
+    if user.role is Role.EXPERT and role is not Role.EXPERT and user.expert_profile is not None:
+        raise AccountError(_("该用户已有专家档案，不能改为其他角色；如不再担任专家，请将其出库"))
+    values = {"name": name, "phone": phone or None, "role": role,
+              "organisation_id": organisation.id if organisation else None}
+    changes = _changes(user, values)
+    if not changes:
+        return {}
+    for key, value in values.items():
+        setattr(user, key, value)
+    user.organisation = organisation
+    record_event(user, "user_updated", actor=actor, reason=reason, data={"changes": changes})
+    return changes
+
+
+def update_organisation(org: Organisation, *, name: str, short_name: str | None, org_type: OrgType,
+                        credit_code: str, district: str | None, field: str | None, actor,
+                        reason: str | None = None) -> dict:
+    """Admin edit of an organisation (credit code check digit validated); audited with
+    old -> new values, nothing recorded when nothing changed. Returns the changes."""
+    from ..core import credit_code as cc
+
+    code = cc.normalise(credit_code)
+    problem = cc.validation_error(code)
+    if problem:
+        raise AccountError(problem)
+    name = (name or "").strip()
+    if not name:
+        raise AccountError(_("请输入单位名称"))
+    if Organisation.query.filter(Organisation.credit_code == code, Organisation.id != org.id).first():
+        raise AccountError(_("该统一社会信用代码已登记"))
+    if Organisation.query.filter(Organisation.name == name, Organisation.id != org.id).first():
+        raise AccountError(_("该单位名称已登记"))
+    org_type = OrgType(org_type)
+    if org_type is not OrgType.GOVERNMENT and any(u.role in GOVERNMENT_ROLES for u in org.users):
+        raise AccountError(_("该单位有科技局、财政局工作人员，单位类型必须为政府机关"))
+    values = {"name": name, "short_name": short_name or None, "org_type": org_type, "credit_code": code,
+              "district": district or None, "field": field or None}
+    changes = _changes(org, values)
+    if not changes:
+        return {}
+    for key, value in values.items():
+        setattr(org, key, value)
+    if "credit_code" in changes:
+        org.is_credit_code_synthetic = False
+    record_event(org, "organisation_updated", actor=actor, reason=reason, data={"changes": changes})
+    return changes

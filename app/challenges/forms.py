@@ -10,14 +10,13 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from ..core.fields import INDUSTRY_FIELDS
 from ..core.forms import BaseForm, MoneyField, non_negative
 from ..core.timeutil import local_to_utc, to_local
 from .demand_operations import DemandData
 from .models import Comparator, plain_decimal
-from ..core.fields import FIELD_NAMES
 from .rules import ChallengeData, KpiData, MilestoneData
 
-INDUSTRY_FIELDS = FIELD_NAMES
 FIELD_CHOICES = [SelectChoice("", _l("请选择"))] + [SelectChoice(f, f) for f in INDUSTRY_FIELDS]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_ROWS = 2

@@ -42,11 +42,13 @@ def is_valid(code: str) -> bool:
     return validation_error(code) is None
 
 
-def synthetic(seed: str, region: str = "410800") -> str:
+def synthetic(seed: str, region: str = "410800", kind: str = "91") -> str:
     """A deterministic, well-formed code for demo data (region 410800 = Jiaozuo).
 
+    ``kind`` is the registering authority and category: "91" an enterprise registered
+    with market regulation, "11" a government organ (机关), "12" a public institution.
     The organisation code part is random from ``seed`` so it is not any real unit's.
     """
     rng = random.Random(seed)
-    body = "91" + region + "".join(rng.choice(ALPHABET[:10] + ALPHABET[10:]) for _ in range(9))
+    body = kind + region + "".join(rng.choice(ALPHABET[:10] + ALPHABET[10:]) for _ in range(9))
     return body + check_char(body)

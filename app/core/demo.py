@@ -30,6 +30,9 @@ DEMO_USERS = [
 ]
 
 
+GOVERNMENT_NAMES = {"bureau": "焦作市科学技术局", "finance": "焦作市财政局"}
+
+
 def seed_step(order: int, name: str):
     def decorator(fn):
         if not any(n == name for _, n, _f in _STEPS):
@@ -87,8 +90,9 @@ def seed_organisations(context, echo):
     for name, short, kind, district, field in rows:
         if Organisation.query.filter_by(name=name).first():
             continue
+        code_kind = "11" if kind is OrgType.GOVERNMENT else "91"  # 11: government organ (机关)
         create_organisation(
-            name=name, short_name=short, org_type=kind, credit_code=credit_code.synthetic(name),
+            name=name, short_name=short, org_type=kind, credit_code=credit_code.synthetic(name, kind=code_kind),
             district=district, field=field, is_credit_code_synthetic=True,
         )
         created += 1
@@ -98,8 +102,8 @@ def seed_organisations(context, echo):
 
 @seed_step(20, "users")
 def seed_users(context, echo):
-    from ..auth.models import Organisation, Role, User
-    from ..auth.operations import create_user
+    from ..auth.models import Organisation, OrgType, Role, User
+    from ..auth.operations import create_organisation, create_user
 
     for email, name, role, org_short in DEMO_USERS:
         if User.query.filter_by(email=email).first():
@@ -108,6 +112,13 @@ def seed_users(context, echo):
         if org_short:
             org = (Organisation.query.filter_by(short_name=org_short).first()
                    or Organisation.query.filter_by(name=org_short).first())
+        if org is None and role in ("bureau", "finance"):
+            # Bureau and finance staff belong to their government organisation.
+            full = GOVERNMENT_NAMES[role]
+            org = Organisation.query.filter_by(name=full).first() or create_organisation(
+                name=full, short_name=org_short, org_type=OrgType.GOVERNMENT,
+                credit_code=credit_code.synthetic(full, kind="11"), district="焦作市", field="政府",
+                is_credit_code_synthetic=True)
         password = "Demo-" + secrets.token_urlsafe(9)
         create_user(email=email, name=name, role=Role(role), password=password, organisation=org)
         context["passwords"][email] = password
