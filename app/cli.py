@@ -5,6 +5,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .core.uow import unit_of_work
 from .extensions import db
 
 
@@ -38,11 +39,11 @@ def register_cli(app: Flask) -> None:
             if org is None:
                 raise click.ClickException(f"找不到单位：{organisation}")
         try:
-            user = create_user(email=email, name=name or email.split("@")[0], role=Role(role),
-                               password=password, organisation=org)
+            with unit_of_work():
+                user = create_user(email=email, name=name or email.split("@")[0], role=Role(role),
+                                   password=password, organisation=org)
         except AccountError as exc:
             raise click.ClickException(str(exc)) from None
-        db.session.commit()
         click.echo(f"已创建用户 {user.email}（{user.role.label}）")
 
     @users.command("set-password")
@@ -58,10 +59,10 @@ def register_cli(app: Flask) -> None:
         if user is None:
             raise click.ClickException(f"找不到用户：{email}")
         try:
-            reset_password(user, password, actor=None, reason="CLI")
+            with unit_of_work():
+                reset_password(user, password, actor=None, reason="CLI")
         except AccountError as exc:
             raise click.ClickException(str(exc)) from None
-        db.session.commit()
         click.echo("密码已重置")
 
     app.cli.add_command(demo)

@@ -67,9 +67,11 @@ def run_all(echo=print) -> dict:
     _import_domain_steps()
     data = load_demo_data()
     context: dict = {"data": data, "passwords": {}}
+    from .uow import unit_of_work
+
     for _order, name, fn in sorted(_STEPS, key=lambda s: s[0]):
-        fn(context, echo)
-        db.session.commit()
+        with unit_of_work():  # one transaction per step, like one per request
+            fn(context, echo)
     return context
 
 

@@ -138,6 +138,7 @@ def _render_samples(count: int, out: Path | None) -> None:
 def _issue_from_json(path: Path, doc_type: str, issuer: str, actor_email: str | None,
                      out: Path | None) -> None:
     from ..auth.models import User
+    from ..core.uow import unit_of_work
     from ..extensions import db
     from .layout import DocumentContextError
     from .operations import issue_document, store
@@ -158,11 +159,10 @@ def _issue_from_json(path: Path, doc_type: str, issuer: str, actor_email: str | 
         for n, entry in enumerate(bar, 1):
             subject = tuple(entry["subject"]) if entry.get("subject") else None
             try:
-                doc = issue_document(doc_type, entry["context"], subject=subject, issuer=issuer,
-                                     actor=actor, addressee=entry.get("addressee"), cc=entry.get("cc"))
-                db.session.commit()
+                with unit_of_work():
+                    doc = issue_document(doc_type, entry["context"], subject=subject, issuer=issuer,
+                                         actor=actor, addressee=entry.get("addressee"), cc=entry.get("cc"))
             except (DocumentContextError, RuntimeError) as exc:
-                db.session.rollback()
                 done = "、".join(d for d in issued) or "无"
                 raise click.ClickException(f"第 {n} 份失败（未编号）：{exc}。已发出：{done}") from None
             issued.append(doc.number)

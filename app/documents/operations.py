@@ -2,7 +2,7 @@
 
     doc = issue_document("notice", {"title": "...", "body": [...]}, subject=challenge,
                          actor=current_user, addressee="各县（市）区科技主管部门")
-    db.session.commit()
+    # the request's unit of work (or ``with unit_of_work():`` in a command) commits once
 
 The context is validated against the document type BEFORE a number is taken or
 anything rendered. Number, rendering, storage and the row happen inside a SAVEPOINT:
