@@ -138,13 +138,7 @@ class User(UserMixin, db.Model):
 
     # Predicates used by views and templates.
     @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-    @property
     def can_bid(self) -> bool:
         """Applicant users act for their organisation as a bidder (揭榜单位)."""
         return self.role is Role.APPLICANT and self.organisation_id is not None and self.is_active
 
-    def can_administer(self) -> bool:
-        return self.role is Role.ADMIN

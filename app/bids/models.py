@@ -164,9 +164,6 @@ class Bid(db.Model):
         return (self.is_owned_by(user) and self.state in EDITABLE
                 and self.challenge.is_open_for_bids(now))
 
-    def can_withdraw(self, user, now: datetime | None = None) -> bool:
-        return self.can_edit(user, now)
-
     def can_reopen(self, user, now: datetime | None = None) -> bool:
         return (self.is_owned_by(user) and self.state is BidState.WITHDRAWN
                 and self.challenge.is_open_for_bids(now))

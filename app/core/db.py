@@ -18,6 +18,3 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
-
-def is_sqlite(engine) -> bool:
-    return engine.dialect.name == "sqlite"
