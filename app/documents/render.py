@@ -121,19 +121,65 @@ def _resources(mode: str):
     return _CACHE[mode]
 
 
-def html_to_pdf(html: str, *, mode: str = "compact") -> bytes:
-    """Lay ``html`` out with the GB/T 9704 stylesheet and return the PDF bytes."""
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
+
+
+def _unique_font_names(seed: str):
+    """A finisher giving the embedded subsets names unique to this document.
+
+    WeasyPrint derives the six-letter subset tag from the font alone, so two documents
+    share "ABCDEF+JB-Fang" for different glyph subsets, and a merged volume keeps one
+    of them and loses the other's glyphs. The tag is re-derived from ``seed`` (the
+    document's number and verification code) and the original tag.
+    """
+    import hashlib
+    import re
+
+    pattern = re.compile(rb"^/([A-Z]{6})\+")
+
+    def tag(old: bytes) -> bytes:
+        digest = hashlib.sha256(seed.encode() + b"|" + old).digest()
+        return bytes(65 + b % 26 for b in digest[:6])
+
+    def finisher(_document, pdf):
+        for obj in pdf.objects:
+            if not isinstance(obj, dict):
+                continue
+            for key in ("BaseFont", "FontName"):
+                value = obj.get(key)
+                if isinstance(value, str):
+                    value = value.encode()
+                if isinstance(value, bytes) and (match := pattern.match(value)):
+                    obj[key] = b"/" + tag(match.group(1)) + value[7:]
+
+    return finisher
+
+
+def html_to_pdf(html: str, *, mode: str = "compact", seed: str = "") -> bytes:
+    """Lay ``html`` out with the GB/T 9704 stylesheet and return PDF/A-2b bytes (tagged).
+
+    An official document whose content ends on an odd page is laid out again with its
+    版记 on the next even page (unnumbered, after a blank page when one is needed):
+    the 版记 sits at the foot of the last page, and the last page is even.
+    """
     from weasyprint import HTML
 
     fonts.ensure_cjk_fonts(mode)
     with _RENDER_LOCK:
         font_config, css = _resources(mode)
         try:
-            document = HTML(string=html, base_url=PDF_TEMPLATES.as_uri() + "/",
-                            url_fetcher=asset_fetcher())
-            return document.write_pdf(stylesheets=[css], font_config=font_config)
+            document = _layout(HTML, html, css, font_config)
+            if 'class="official' in html and len(document.pages) % 2:
+                document = _layout(HTML, html.replace('<body class="official', '<body class="banji-alone official', 1),
+                                   css, font_config)
+            return document.write_pdf(finisher=_unique_font_names(seed or html[:4096]), **PDF_OPTIONS)
         except Exception as exc:  # WeasyPrint raises many kinds; none may leave a half-issue
             raise DocumentRenderError(f"PDF 生成失败：{exc}") from exc
+
+
+def _layout(html_class, html: str, css, font_config):
+    document = html_class(string=html, base_url=PDF_TEMPLATES.as_uri() + "/", url_fetcher=asset_fetcher())
+    return document.render(font_config=font_config, stylesheets=[css], **PDF_OPTIONS)
 
 
 def reset_caches() -> None:

@@ -37,6 +37,10 @@ class DocumentType:
     required: tuple[str, ...] = ()
     joint: bool = False
     public: bool = False
+    # False for internal records (e.g. 揭榜申报书): no red 文件 header, no 版记, no seal,
+    # numbered in their own register ``series`` (see issuers.REGISTERS), not as 焦科〔…〕.
+    official: bool = True
+    series: str | None = None
     # Extra validation of the context (row keys, types); raises DocumentContextError.
     validate: Callable[[Mapping], None] | None = None
     # Derives template-ready values (e.g. structured body, totals) from the context.
