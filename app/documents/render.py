@@ -166,6 +166,7 @@ def html_to_pdf(html: str, *, mode: str = "compact", seed: str = "") -> bytes:
 
     fonts.ensure_cjk_fonts(mode)
     with _RENDER_LOCK:
+        _close_icc_profile_file()
         font_config, css = _resources(mode)
         try:
             document = _layout(HTML, html, css, font_config)
@@ -175,6 +176,35 @@ def html_to_pdf(html: str, *, mode: str = "compact", seed: str = "") -> bytes:
             return document.write_pdf(finisher=_unique_font_names(seed or html[:4096]), **PDF_OPTIONS)
         except Exception as exc:  # WeasyPrint raises many kinds; none may leave a half-issue
             raise DocumentRenderError(f"PDF 生成失败：{exc}") from exc
+
+
+_PATCHED = False
+
+
+def _close_icc_profile_file() -> None:
+    """WeasyPrint opens its sRGB profile for every PDF/A document and never closes the
+    file (a ResourceWarning per document): read it once, close it, reuse the bytes."""
+    global _PATCHED
+    if _PATCHED:
+        return
+    import io
+
+    import weasyprint.pdf as wp_pdf
+
+    original = wp_pdf.ColorProfile
+    cache: dict[str, bytes] = {}
+
+    class ClosingColorProfile(original):
+        def __init__(self, file_object, src, *args):
+            if src not in cache:
+                with file_object:
+                    cache[src] = file_object.read()
+            else:
+                file_object.close()
+            super().__init__(io.BytesIO(cache[src]), src, *args)
+
+    wp_pdf.ColorProfile = ClosingColorProfile
+    _PATCHED = True
 
 
 def _layout(html_class, html: str, css, font_config):
