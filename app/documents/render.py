@@ -86,7 +86,41 @@ def _jinja_env() -> SandboxedEnvironment:
     env.filters["wan"] = money.format_wan
     env.filters["rmb_upper"] = money.rmb_upper
     env.filters["cn_date"] = timeutil.chinese_date
+    env.filters["cn_date_text"] = cn_date_text
+    env.filters["wan_figure"] = wan_figure
+    env.filters["wan_text"] = wan_text
+    env.filters["yuan_figure"] = yuan_figure
     return env
+
+
+def wan_figure(fen: int) -> str:
+    """万元 figure for a table: two decimals (the 元 column keeps the exact amount)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return format(((Decimal(int(fen)) / Decimal(1_000_000)).quantize(Decimal("0.01"), ROUND_HALF_UP)), ",f")
+
+
+def wan_text(fen: int) -> str:
+    """万元 in running text: at most two decimals, trailing zeros dropped (960万元, 12.5万元)."""
+    text = wan_figure(fen).replace(",", "")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "万元"
+
+
+def yuan_figure(fen: int) -> str:
+    """元 figure: 1,234,567.89 (no unit; the column head carries it)."""
+    return money.format_yuan(fen).removesuffix("元")
+
+
+def cn_date_text(value) -> str:
+    """An ISO date (2026-12-29, or a date) -> 2026年12月29日; anything else unchanged."""
+    from datetime import date
+
+    if isinstance(value, date):
+        return timeutil.chinese_date(value)
+    try:
+        return timeutil.chinese_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return value
 
 
 JINJA = _jinja_env()

@@ -143,8 +143,22 @@ def _validate_publication(ctx: Mapping) -> None:
         structure_body(ctx["extra"])
 
 
+def _tidy(text: str) -> str:
+    """One sentence as printed: no doubled colon, no stray spaces, ends in one full stop."""
+    import re
+
+    text = re.sub(r"\s+", "", str(text or ""))
+    text = re.sub(r"[：:]{2,}", "：", text)
+    return text if not text or text[-1] in "。；！？" else text + "。"
+
+
 def _prepare_publication(data: dict) -> dict:
     data["total_fen"] = sum(int(c["support_fen"]) for c in data["challenges"])
+    # 揭榜条件 in the challenges' own words: once when they agree, else per challenge.
+    texts = [_tidy(c.get("eligibility") or "") for c in data["challenges"]]
+    data["eligibility_common"] = texts[0] if texts and texts[0] and len(set(texts)) == 1 else ""
+    data["eligibility_rows"] = [{"title": c["title"], "text": t} for c, t in zip(data["challenges"], texts) if t]
+    data["contact"] = _tidy(data["contact"])
     data["extra"] = structure_body(data["extra"]) if data.get("extra") else []
     return data
 
@@ -172,6 +186,7 @@ Context keys:
       time_limit_months  int  实施期限（月）
       slots              int  拟立项数 (1, or more for 赛马)
       bid_deadline_text  str  揭榜截止, e.g. "2026年12月31日17:00"
+      eligibility        optional str — the challenge's own 揭榜条件 (printed in section 二)
   bid_deadline_text  str — deadline of the batch, as printed in the body
   contact            str — contact paragraph (office, person, telephone)
   extra              optional list of body blocks inserted before the contact section
