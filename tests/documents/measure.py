@@ -7,9 +7,14 @@ baseline, the ideographic em box of every face we embed.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
-import pymupdf
+with warnings.catch_warnings():
+    # PyMuPDF's SWIG bindings emit DeprecationWarnings while importing; with warnings
+    # as errors the half-imported extension crashes the interpreter.
+    warnings.simplefilter("ignore")
+    import pymupdf
 
 PT = 25.4 / 72
 BLOCK = {"top": 37.0, "left": 28.0, "right": 210.0 - 26.0, "bottom": 297.0 - 35.0}
@@ -133,8 +138,34 @@ class Measured:
                 return line
         return None
 
+    def base_fonts(self) -> set[str]:
+        """Embedded font names with their subset tags (ABCDEF+JB-Fang)."""
+        return {font[3] for page in range(self.pages) for font in self.doc.get_page_fonts(page)}
+
+    def stray_spaces(self) -> list[str]:
+        """Spaces printed between a digit and a hanzi (not the gap between two table cells)."""
+        bad = []
+        for line in self.lines:
+            chars = line.chars
+            for i in range(1, len(chars) - 1):
+                a, sp, b = chars[i - 1], chars[i], chars[i + 1]
+                if sp.c != " " or b.x0 - a.x1 > 0.5 * sp.size * PT:
+                    continue
+                pair = {_kind(a.c), _kind(b.c)}
+                if pair == {"digit", "han"}:
+                    bad.append(f"p{line.page}: {line.text}")
+        return bad
+
     def metadata(self) -> dict:
         return dict(self.doc.metadata or {})
 
     def xmp(self) -> str:
         return self.doc.get_xml_metadata() or ""
+
+
+def _kind(c: str) -> str:
+    if c.isdigit():
+        return "digit"
+    if "\u4e00" <= c <= "\u9fff":
+        return "han"
+    return "other"
