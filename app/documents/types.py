@@ -148,7 +148,7 @@ def _tidy(text: str) -> str:
     import re
 
     text = re.sub(r"\s+", "", str(text or ""))
-    text = re.sub(r"[：:]{2,}", "：", text)
+    text = re.sub(r"[：:]{2,}", "：", text).rstrip("：:，,；;")
     return text if not text or text[-1] in "。；！？" else text + "。"
 
 
