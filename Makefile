@@ -8,9 +8,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages: CJK fonts for PDFs (Noto; HanaMin for rare Extension B characters), Chromium for browser tests, poppler for PDF checks,
-# Pango/HarfBuzz for WeasyPrint.
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-hanazono chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+# Debian packages: CJK fonts for PDFs (GB/T 9704 roles: FandolFang 仿宋 / FandolKai 楷体 from texlive-lang-chinese,
+# Noto Serif CJK Black 小标宋-style from fonts-noto-cjk-extra, Noto Sans/Serif CJK; HanaMin for rare Extension B
+# characters), Chromium for browser tests, poppler for PDF checks, Pango/HarfBuzz for WeasyPrint.
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-cjk-extra texlive-lang-chinese fonts-hanazono chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 
 .PHONY: run test install system-deps python-deps translations assets serve clean
 

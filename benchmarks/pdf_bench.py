@@ -12,7 +12,9 @@ table) several times with
            subsetting path (what it uses when libharfbuzz-subset is not installed; the
            ~11 s per document reported in issue 3 was measured on this path).
 
-Prints each median and the ratios.
+Prints each median and the ratios; then issues a batch of notices (default 100) through
+the engine (``issue_document``: number, render, store, row) in a throw-away SQLite
+database with a progress bar, and prints the total time.
 
     .venv/bin/python benchmarks/pdf_bench.py [--runs 7] [--naive-runs 5] [--fonttools-runs 2]
 """
@@ -37,7 +39,7 @@ def build_html() -> str:
     from app.documents.compose import compose_html
     from app.documents.types import get_type
 
-    context = sample_notice_context(rows=30)
+    context = sample_notice_context()
     return compose_html(get_type("notice"), context, issuer="keji", number="焦科〔2026〕12号",
                         title=context["title"], issued_on=date(2026, 11, 21),
                         verify_url="http://127.0.0.1:5000/verify/benchmark")
@@ -72,9 +74,11 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="fast renders (after one warm-up)")
     parser.add_argument("--naive-runs", type=int, default=5)
     parser.add_argument("--fonttools-runs", type=int, default=2, help="0 to skip (each takes seconds)")
+    parser.add_argument("--batch", type=int, default=100, help="notices issued through the engine (0 to skip)")
     args = parser.parse_args(argv)
 
     from app.documents import fonts, render
+    from app.documents.cli import SAMPLE_ROWS
     from app.documents.render import pdf_font_names
 
     if not fonts.compact_faces():
@@ -89,7 +93,7 @@ def main(argv=None) -> int:
     from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(fast_pdf)).pages)
-    print(f"document: {pages}-page notice with a 30-row table ({len(html)} bytes of HTML); "
+    print(f"document: {pages}-page notice with a {SAMPLE_ROWS}-row table ({len(html)} bytes of HTML); "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"fast   : median {ms(fast)} wall, {ms(fast_cpu)} CPU, runs {len(fast)} "
           f"(first render incl. font loading {warm_up * 1000:.0f} ms), {len(fast_pdf) // 1024} KiB, "
@@ -110,7 +114,42 @@ def main(argv=None) -> int:
         print(f"naive, fontTools subsetter: median {ms(slow)} wall, {ms(slow_cpu)} CPU, runs {len(slow)}")
         print(f"ratio naive(fontTools)/fast: {statistics.median(slow) / statistics.median(fast):.1f}x wall, "
               f"{statistics.median(slow_cpu) / statistics.median(fast_cpu):.1f}x CPU")
+    if args.batch:
+        batch(args.batch)
     return 0
+
+
+def batch(count: int) -> None:
+    """Issue ``count`` notices through the engine into a temporary database and store."""
+    import tempfile
+
+    import click
+
+    from app import create_app
+    from app.documents.cli import sample_notice_context
+    from app.documents.operations import issue_document
+    from app.extensions import db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                          "DOCUMENT_STORE": f"{tmp}/documents", "UPLOAD_FOLDER": f"{tmp}/uploads",
+                          "PUBLIC_BASE_URL": "https://kjj.jiaozuo.gov.cn"})
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            numbers = []
+            with click.progressbar(range(1, count + 1), label=f"issuing {count} notices") as bar:
+                for n in bar:
+                    doc = issue_document("notice", sample_notice_context(n), actor=None,
+                                         addressee="各县（市）区科技主管部门")
+                    db.session.commit()
+                    numbers.append(doc.number)
+            total = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            db.session.remove()
+    print(f"batch  : {count} notices issued through the engine ({numbers[0]} … {numbers[-1]}) in "
+          f"{total:.1f} s wall, {cpu:.1f} s CPU ({total / count * 1000:.0f} ms per notice)")
 
 
 if __name__ == "__main__":

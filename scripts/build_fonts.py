@@ -1,6 +1,20 @@
 #!/usr/bin/env python3
 """Derive the compact CJK fonts used by official-document PDFs (run once at set-up).
 
+One compact face per typographic role of GB/T 9704-2012 (see ``ROLES``):
+
+    fang  正文 body, 附件说明, 署名, 版记      仿宋   FandolFang Regular (texlive-lang-chinese)
+    xbs   发文机关标志 mark and 标题 title     小标宋 Noto Serif CJK SC Black (fonts-noto-cjk-extra)
+    hei   一级标题 一、 (regular weight)       黑体   Noto Sans CJK SC Regular (fonts-noto-cjk)
+    kai   二级标题 （一）                      楷体   FandolKai Regular (texlive-lang-chinese)
+    song  页码 page numbers                    宋体   Noto Serif CJK SC Regular (fonts-noto-cjk)
+
+A bureau that licenses the customary faces (仿宋_GB2312, 方正小标宋简体, 楷体_GB2312,
+黑体) points a role at its file with an environment variable, e.g.
+``DOCUMENT_FONT_FANG=/srv/fonts/仿宋_GB2312.ttf`` (``DOCUMENT_FONT_XBS``, ``…_HEI``,
+``…_KAI``, ``…_SONG``; a collection takes ``path#index``); the compact face is then
+derived from that file instead.
+
 WeasyPrint subsets every font it embeds. Subsetting the system Noto CJK collection
 (65,000 CFF glyphs, five languages in one .ttc) costs seconds per document; a font
 holding only the GB 2312 character set (6,763 hanzi + symbols) plus ASCII and common
@@ -25,14 +39,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "app" / "static" / "fonts" / "generated"
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
-BUILD_VERSION = 3  # bump when the character set or the procedure changes
+BUILD_VERSION = 4  # bump when the character set or the procedure changes
 
-# output file -> (source collection, family name inside it, family we publish, weight)
-FACES = {
-    "JBSerif-Regular.ttf": ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC", "JB Serif", "Regular"),
-    "JBSerif-Bold.ttf": ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC", "JB Serif", "Bold"),
-    "JBSans-Bold.ttf": ("NotoSansCJK-Bold.ttc", "Noto Sans CJK SC", "JB Sans", "Bold"),
+FANDOL_DIR = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+
+# role -> output file, family we publish, weight name, default source (file, family inside
+# a collection or None), Debian package, licence. Must match app/documents/fonts.py ROLES.
+ROLES = {
+    "fang": ("JBFang-Regular.ttf", "JB Fang", "Regular", (FANDOL_DIR / "FandolFang-Regular.otf", None),
+             "texlive-lang-chinese", "GPL-3+ with font exception (Fandol)"),
+    "xbs": ("JBXbs-Regular.ttf", "JB Xbs", "Regular", (NOTO_DIR / "NotoSerifCJK-Black.ttc", "Noto Serif CJK SC Black"),
+            "fonts-noto-cjk-extra", "SIL OFL 1.1 (Noto Serif CJK)"),
+    "hei": ("JBHei-Regular.ttf", "JB Hei", "Regular", (NOTO_DIR / "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+            "fonts-noto-cjk", "SIL OFL 1.1 (Noto Sans CJK)"),
+    "kai": ("JBKai-Regular.ttf", "JB Kai", "Regular", (FANDOL_DIR / "FandolKai-Regular.otf", None),
+            "texlive-lang-chinese", "GPL-3+ with font exception (Fandol)"),
+    "song": ("JBSong-Regular.ttf", "JB Song", "Regular", (NOTO_DIR / "NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
+             "fonts-noto-cjk", "SIL OFL 1.1 (Noto Serif CJK)"),
 }
+
+
+def role_source(role: str, environ=None) -> tuple[Path, str | int | None, str]:
+    """(file, family or index inside a collection, origin) of ``role``'s source face."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    override = environ.get(f"DOCUMENT_FONT_{role.upper()}", "").strip()
+    if override:
+        path, _sep, index = override.partition("#")
+        return Path(path), int(index) if index else None, "configured"
+    path, family = ROLES[role][3]
+    return path, family, "default"
+
 
 # Punctuation and symbols official documents use besides GB 2312's own.
 EXTRA_TEXT = (
@@ -56,11 +94,25 @@ def charset() -> set[int]:
     return cps
 
 
-def _face_index(collection, family: str) -> int:
+def _face_index(collection, family) -> int:
+    if isinstance(family, int):
+        return family
     for index, font in enumerate(collection.fonts):
-        if font["name"].getDebugName(1) == family:
+        if family in (font["name"].getDebugName(1), font["name"].getDebugName(4)):
             return index
+    if family is None:
+        return 0
     raise SystemExit(f"family {family!r} not found in collection")
+
+
+def load_face(source: Path, family):
+    """The TTFont of ``family`` (name or index) in a collection, or the single face of a file."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if source.suffix.lower() in (".ttc", ".otc"):
+        collection = TTCollection(str(source))
+        return collection.fonts[_face_index(collection, family)]
+    return TTFont(str(source))
 
 
 def _cff_to_glyf(font) -> None:
@@ -115,13 +167,12 @@ def _rename(font, family: str, weight: str) -> None:
         name.setName(value, name_id, 3, 1, 0x409)
 
 
-def build_face(source: Path, family_in: str, family_out: str, weight: str,
+def build_face(source: Path, family_in, family_out: str, weight: str,
                out: Path, cps: set[int]) -> dict:
     from fontTools import subset
-    from fontTools.ttLib import TTCollection
 
-    collection = TTCollection(str(source))
-    font = collection.fonts[_face_index(collection, family_in)]
+    font = load_face(source, family_in)
+    source_name = font["name"].getDebugName(4) or font["name"].getDebugName(1) or source.stem
     options = subset.Options()
     options.layout_features = ["kern", "vert", "vrt2"]
     options.hinting = False
@@ -131,12 +182,28 @@ def build_face(source: Path, family_in: str, family_out: str, weight: str,
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(cps))
     subsetter.subset(font)
-    _cff_to_glyf(font)
+    if "CFF " in font:
+        _cff_to_glyf(font)
     _rename(font, family_out, weight)
     tmp = out.with_suffix(".tmp")
     font.save(str(tmp))
     tmp.replace(out)
-    return {"glyphs": len(font.getGlyphOrder()), "bytes": out.stat().st_size}
+    covered = set(font.getBestCmap())
+    gb_hanzi = gb2312_hanzi()
+    return {"glyphs": len(font.getGlyphOrder()), "bytes": out.stat().st_size, "source_name": source_name,
+            "gb2312_missing": len(gb_hanzi - covered)}
+
+
+def gb2312_hanzi() -> set[int]:
+    """The 6,763 hanzi of GB 2312 (rows 16-87)."""
+    out = set()
+    for hi in range(0xB0, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                out.add(ord(bytes((hi, lo)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return out
 
 
 def _source_stamp(path: Path) -> str:
@@ -153,16 +220,20 @@ def main(argv=None) -> int:
 
     out_dir: Path = args.out
     manifest_path = out_dir / "manifest.json"
-    wanted = {
-        "version": BUILD_VERSION,
-        "sources": {},
-    }
-    for _out, (src, *_rest) in FACES.items():
-        src_path = args.source_dir / src
-        if not src_path.exists():
-            print(f"build_fonts: {src_path} missing — install Debian's fonts-noto-cjk", file=sys.stderr)
+    wanted = {"version": BUILD_VERSION, "sources": {}}
+    sources = {}
+    for role in ROLES:
+        path, family, origin = role_source(role)
+        if args.source_dir != NOTO_DIR and origin == "default" and path.parent == NOTO_DIR:
+            path = args.source_dir / path.name
+        if not path.exists():
+            package = ROLES[role][4]
+            hint = (f"check DOCUMENT_FONT_{role.upper()}" if origin == "configured"
+                    else f"install Debian's {package}")
+            print(f"build_fonts: {path} missing for role {role} — {hint}", file=sys.stderr)
             return 1
-        wanted["sources"][src] = _source_stamp(src_path)
+        sources[role] = (path, family, origin)
+        wanted["sources"][role] = f"{path}#{family}:{_source_stamp(path)}"
 
     if not args.force and manifest_path.exists():
         try:
@@ -170,21 +241,25 @@ def main(argv=None) -> int:
         except ValueError:
             current = {}
         if (current.get("version") == wanted["version"] and current.get("sources") == wanted["sources"]
-                and all((out_dir / f).exists() for f in FACES)):
+                and all((out_dir / spec[0]).exists() for spec in ROLES.values())):
             print(f"build_fonts: up to date ({out_dir})")
             return 0
 
     out_dir.mkdir(parents=True, exist_ok=True)
     cps = charset()
     faces = {}
-    for out_name, (src, family_in, family_out, weight) in FACES.items():
+    for role, (out_name, family_out, weight, _default, package, licence) in ROLES.items():
+        path, family_in, origin = sources[role]
         started = time.perf_counter()
-        info = build_face(args.source_dir / src, family_in, family_out, weight, out_dir / out_name, cps)
-        info.update(family=family_out, weight=weight, source=src,
+        info = build_face(path, family_in, family_out, weight, out_dir / out_name, cps)
+        info.update(role=role, family=family_out, weight=weight, source=str(path), origin=origin,
+                    package=package if origin == "default" else None,
+                    licence=licence if origin == "default" else "as licensed by the deployment",
                     seconds=round(time.perf_counter() - started, 1))
         faces[out_name] = info
-        print(f"build_fonts: {out_name}: {info['glyphs']} glyphs, {info['bytes'] // 1024} KiB "
-              f"in {info['seconds']} s")
+        print(f"build_fonts: {role}: {out_name} from {info['source_name']}: {info['glyphs']} glyphs, "
+              f"{info['bytes'] // 1024} KiB, GB 2312 hanzi missing {info['gb2312_missing']}, "
+              f"{info['seconds']} s")
     manifest = dict(wanted, codepoints=len(cps), faces=faces)
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     return 0

@@ -36,7 +36,10 @@ BID_SUMMARY = register_type(
     "bid_summary",
     label=_l("揭榜申报书"),
     template="bid_summary.html",
-    title="{challenge_title}揭榜申报书（{lead_name}）",
+    title="{challenge_title}揭榜申报书（{lead_name}，第{version_no}版）",
+    # A registration record, not a 公文: no red 文件 header, numbered in its own register.
+    official=False,
+    series="bid_register",
     required=("challenge_title", "issuer_name", "lead_name", "leader", "version_no", "submitted_text",
               "content_sha256", "kpis", "budget", "milestones"),
     validate=_validate,
@@ -94,9 +97,17 @@ def summary_context(bid, version) -> dict:
 
 
 def issue_bid_summary(bid, *, actor):
-    """Issue the summary of the bid's latest submitted version (caller commits)."""
-    from ..documents.operations import issue_document
+    """Register the summary of the bid's latest submitted version (caller commits).
+
+    One per bid version: when that version is already registered, its record is returned.
+    """
+    from ..documents.operations import documents_for, issue_document
 
     version = bid.latest_version
-    return issue_document("bid_summary", summary_context(bid, version), subject=bid, actor=actor,
+    context = summary_context(bid, version)
+    title = BID_SUMMARY.title_for(context)
+    for doc in documents_for(bid):
+        if doc.doc_type == "bid_summary" and doc.title == title:
+            return doc
+    return issue_document("bid_summary", context, subject=bid, actor=actor,
                           reason=f"第{version.version_no}版")

@@ -35,11 +35,14 @@ def publication_notice_context(publication) -> dict:
         batch_deadline = deadline_text(deadlines[0])
     else:
         batch_deadline = f"附件所列各榜单规定的时间，最早为{deadline_text(deadlines[0])}"
-    portal = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/challenges"
+    from ..documents.compose import is_public_url
+
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    portal = f"（{base}/challenges）" if is_public_url(base) else ""   # never a localhost address
     return {
         "batch_name": batch_name(publication),
         "bid_deadline_text": batch_deadline,
-        "contact": f"各榜单的技术问题、考核指标、联系人及联系方式详见焦作市“揭榜挂帅”管理平台榜单大厅（{portal}）。",
+        "contact": f"各榜单的技术问题、考核指标、联系人及联系方式详见焦作市“揭榜挂帅”管理平台榜单大厅{portal}。",
         "challenges": [
             {
                 "title": c.title,
@@ -49,6 +52,7 @@ def publication_notice_context(publication) -> dict:
                 "time_limit_months": c.time_limit_months,
                 "slots": c.slots,
                 "bid_deadline_text": deadline_text(c.bid_deadline_at),
+                "eligibility": c.eligibility or "",
             }
             for c in challenges
         ],
@@ -58,8 +62,10 @@ def publication_notice_context(publication) -> dict:
 def issue_publication_notice(publication, *, actor):
     from ..documents.operations import issue_document
 
+    # A 公告 is dated by the publication it announces (成文日期), whenever it is issued.
     return issue_document("challenge_publication", publication_notice_context(publication),
-                          subject=publication, issuer="keji", actor=actor)
+                          subject=publication, issuer="keji", actor=actor,
+                          dated=to_local(publication.published_at).date())
 
 
 def notices_for(challenge, user) -> list:

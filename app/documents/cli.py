@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-SAMPLE_ROWS = 30
+SAMPLE_ROWS = 20   # a two-page notice with the GB/T 9704 header, signature and 版记
 
 
 def sample_notice_context(n: int = 1, rows: int = SAMPLE_ROWS) -> dict:
@@ -43,10 +43,16 @@ def register_documents_cli(app) -> None:
         from .types import all_types, get_type
 
         compact = fonts.compact_faces()
-        click.echo("精简字体（scripts/build_fonts.py，位于 %s）：" % fonts.GENERATED_DIR)
-        for name, (family, weight) in fonts.COMPACT_FACES.items():
-            state = f"已生成 {compact[name].stat().st_size // 1024} KiB" if name in compact else "未生成"
-            click.echo(f"  {family} {weight}: {name} — {state}")
+        click.echo("各角色字体（scripts/build_fonts.py 生成的精简字体，位于 %s）：" % fonts.GENERATED_DIR)
+        for role, info in fonts.role_faces().items():
+            family = fonts.COMPACT_FACES[info["file"]][0]
+            if info["built"]:
+                origin = "部署配置" if info.get("origin") == "configured" else (info.get("package") or "")
+                click.echo(f"  {info['style']}（{info['use']}）：{family} ← {info.get('source_name', '?')} "
+                           f"[{info.get('source', '?')}；{origin}；{info.get('licence', '')}]，"
+                           f"{compact[info['file']].stat().st_size // 1024} KiB，GB 2312 缺字 {info.get('gb2312_missing', '?')}")
+            else:
+                click.echo(f"  {info['style']}（{info['use']}）：{family} — 未生成")
         system = fonts.system_cjk_families()
         click.echo("系统后备字体（子集之外的生僻字）：")
         for family in fonts.SYSTEM_FAMILIES:
@@ -70,7 +76,7 @@ def register_documents_cli(app) -> None:
             pdf = render.html_to_pdf(html)
             timings.append(time.perf_counter() - started)
         used = render.pdf_font_names(pdf)
-        click.echo(f"测试公文（两页、30 行表格）：{len(pdf) // 1024} KiB，渲染耗时 "
+        click.echo(f"测试公文（两页、20 行表格）：{len(pdf) // 1024} KiB，渲染耗时 "
                    f"{', '.join(f'{t * 1000:.0f}' for t in timings)} ms（中位数 {statistics.median(timings) * 1000:.0f} ms）")
         click.echo("嵌入字体：" + "、".join(used))
 

@@ -26,6 +26,11 @@ DEFAULT_ISSUERS: dict[str, dict[str, str]] = {
 }
 # A joint document (立项通知书 …) is issued and numbered by the first, signed by both.
 JOINT_ISSUERS = ("keji", "caizheng")
+# Registers of internal records (not 公文): numbered in their own series, kept by a bureau.
+# key -> (keeping bureau, number prefix); the number reads 揭榜申报登记2026-0001.
+REGISTERS: dict[str, tuple[str, str]] = {
+    "bid_register": ("keji", "揭榜申报登记"),
+}
 
 
 @lru_cache(maxsize=4)
@@ -56,10 +61,19 @@ def issuers() -> dict[str, dict[str, str]]:
 
 
 def get_issuer(key: str) -> dict[str, str]:
+    """The bureau behind ``key``: an issuer (keji, caizheng) or a register (bid_register)."""
+    if key in REGISTERS:
+        keeper, prefix = REGISTERS[key]
+        return dict(get_issuer(keeper), prefix=prefix, register=key)
     try:
         return issuers()[key]
     except KeyError:
         raise DocumentContextError(f"未知的发文机关：{key}") from None
+
+
+def format_register_number(prefix: str, year: int, seq: int) -> str:
+    """揭榜申报登记2026-0001: a register number, visibly not a 发文字号."""
+    return f"{prefix}{year}-{seq:04d}"
 
 
 def format_number(prefix: str, year: int, seq: int) -> str:

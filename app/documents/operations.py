@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+from datetime import date
 
 from flask import current_app
 
@@ -26,7 +27,7 @@ from ..core.timeutil import local_today, utcnow
 from ..extensions import db
 from . import fonts, render
 from .compose import compose_html
-from .issuers import format_number, get_issuer
+from .issuers import format_number, format_register_number, get_issuer
 from .layout import DocumentContextError
 from .models import IssuedDocument
 from .numbering import allocate_number
@@ -61,13 +62,16 @@ def _page_count(pdf: bytes) -> int:
 def issue_document(doc_type: str, context: dict, *, subject=None, issuer: str = "keji",
                    title: str | None = None, actor, addressee: str | None = None,
                    cc: list[str] | None = None, corrects: IssuedDocument | None = None,
-                   reason: str | None = None) -> IssuedDocument:
+                   reason: str | None = None, dated: date | None = None) -> IssuedDocument:
     """Number, render, store and record one official document (see module docstring).
 
     ``doc_type`` is a key registered in :mod:`app.documents.types`; ``context`` holds
     the plain data its template needs (documented on the type); ``subject`` is the ORM
     object (or ``(entity type, id)``) the document belongs to; ``issuer`` is ``"keji"``
     (焦科) or ``"caizheng"`` (焦财); ``actor`` is the issuing user (None = system).
+    ``dated`` is the 成文日期 when it is not the day of issue (a 公告 is dated by the
+    publication it announces). A type with a register ``series`` (an internal record
+    such as the 揭榜申报书) is numbered in that register, not in the issuer's 发文字号.
     Raises :class:`DocumentContextError` for bad input and
     :class:`render.DocumentRenderError` / :class:`fonts.FontsUnavailable` when no PDF can
     be produced — in every case nothing is issued.
@@ -75,6 +79,8 @@ def issue_document(doc_type: str, context: dict, *, subject=None, issuer: str = 
     kind = get_type(doc_type)
     kind.check(context)
     get_issuer(issuer)
+    if kind.series:
+        issuer = kind.series
     title = (title or kind.title_for(context)).strip()
     if not title or len(title) > MAX_TITLE:
         raise DocumentContextError(f"公文标题不能为空且不超过 {MAX_TITLE} 字")
@@ -87,11 +93,12 @@ def issue_document(doc_type: str, context: dict, *, subject=None, issuer: str = 
     code = secrets.token_urlsafe(9)
     with db.session.begin_nested():
         seq = allocate_number(issuer, issued_on.year)
-        number = format_number(get_issuer(issuer)["prefix"], issued_on.year, seq)
+        fmt = format_register_number if kind.series else format_number
+        number = fmt(get_issuer(issuer)["prefix"], issued_on.year, seq)
         html = compose_html(kind, context, issuer=issuer, number=number, title=title,
                             issued_on=issued_on, verify_url=verify_url(code), addressee=addressee,
-                            cc=cc, corrects=corrects.number if corrects else None)
-        pdf = render.html_to_pdf(html)
+                            cc=cc, corrects=corrects.number if corrects else None, dated=dated)
+        pdf = render.html_to_pdf(html, seed=f"{number}|{code}")
         digest = store().put(pdf)
         doc = IssuedDocument(
             doc_type=doc_type, issuer=issuer, year=issued_on.year, seq=seq, number=number,

@@ -86,7 +86,41 @@ def _jinja_env() -> SandboxedEnvironment:
     env.filters["wan"] = money.format_wan
     env.filters["rmb_upper"] = money.rmb_upper
     env.filters["cn_date"] = timeutil.chinese_date
+    env.filters["cn_date_text"] = cn_date_text
+    env.filters["wan_figure"] = wan_figure
+    env.filters["wan_text"] = wan_text
+    env.filters["yuan_figure"] = yuan_figure
     return env
+
+
+def wan_figure(fen: int) -> str:
+    """万元 figure for a table: two decimals (the 元 column keeps the exact amount)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return format(((Decimal(int(fen)) / Decimal(1_000_000)).quantize(Decimal("0.01"), ROUND_HALF_UP)), ",f")
+
+
+def wan_text(fen: int) -> str:
+    """万元 in running text: at most two decimals, trailing zeros dropped (960万元, 12.5万元)."""
+    text = wan_figure(fen).replace(",", "")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "万元"
+
+
+def yuan_figure(fen: int) -> str:
+    """元 figure: 1,234,567.89 (no unit; the column head carries it)."""
+    return money.format_yuan(fen).removesuffix("元")
+
+
+def cn_date_text(value) -> str:
+    """An ISO date (2026-12-29, or a date) -> 2026年12月29日; anything else unchanged."""
+    from datetime import date
+
+    if isinstance(value, date):
+        return timeutil.chinese_date(value)
+    try:
+        return timeutil.chinese_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return value
 
 
 JINJA = _jinja_env()
@@ -121,19 +155,95 @@ def _resources(mode: str):
     return _CACHE[mode]
 
 
-def html_to_pdf(html: str, *, mode: str = "compact") -> bytes:
-    """Lay ``html`` out with the GB/T 9704 stylesheet and return the PDF bytes."""
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
+
+
+def _unique_font_names(seed: str):
+    """A finisher giving the embedded subsets names unique to this document.
+
+    WeasyPrint derives the six-letter subset tag from the font alone, so two documents
+    share "ABCDEF+JB-Fang" for different glyph subsets, and a merged volume keeps one
+    of them and loses the other's glyphs. The tag is re-derived from ``seed`` (the
+    document's number and verification code) and the original tag.
+    """
+    import hashlib
+    import re
+
+    pattern = re.compile(rb"^/([A-Z]{6})\+")
+
+    def tag(old: bytes) -> bytes:
+        digest = hashlib.sha256(seed.encode() + b"|" + old).digest()
+        return bytes(65 + b % 26 for b in digest[:6])
+
+    def finisher(_document, pdf):
+        for obj in pdf.objects:
+            if not isinstance(obj, dict):
+                continue
+            for key in ("BaseFont", "FontName"):
+                value = obj.get(key)
+                if isinstance(value, str):
+                    value = value.encode()
+                if isinstance(value, bytes) and (match := pattern.match(value)):
+                    obj[key] = b"/" + tag(match.group(1)) + value[7:]
+
+    return finisher
+
+
+def html_to_pdf(html: str, *, mode: str = "compact", seed: str = "") -> bytes:
+    """Lay ``html`` out with the GB/T 9704 stylesheet and return PDF/A-2b bytes (tagged).
+
+    An official document whose content ends on an odd page is laid out again with its
+    版记 on the next even page (unnumbered, after a blank page when one is needed):
+    the 版记 sits at the foot of the last page, and the last page is even.
+    """
     from weasyprint import HTML
 
     fonts.ensure_cjk_fonts(mode)
     with _RENDER_LOCK:
+        _close_icc_profile_file()
         font_config, css = _resources(mode)
         try:
-            document = HTML(string=html, base_url=PDF_TEMPLATES.as_uri() + "/",
-                            url_fetcher=asset_fetcher())
-            return document.write_pdf(stylesheets=[css], font_config=font_config)
+            document = _layout(HTML, html, css, font_config)
+            if 'class="official' in html and len(document.pages) % 2:
+                document = _layout(HTML, html.replace('<body class="official', '<body class="banji-alone official', 1),
+                                   css, font_config)
+            return document.write_pdf(finisher=_unique_font_names(seed or html[:4096]), **PDF_OPTIONS)
         except Exception as exc:  # WeasyPrint raises many kinds; none may leave a half-issue
             raise DocumentRenderError(f"PDF 生成失败：{exc}") from exc
+
+
+_PATCHED = False
+
+
+def _close_icc_profile_file() -> None:
+    """WeasyPrint opens its sRGB profile for every PDF/A document and never closes the
+    file (a ResourceWarning per document): read it once, close it, reuse the bytes."""
+    global _PATCHED
+    if _PATCHED:
+        return
+    import io
+
+    import weasyprint.pdf as wp_pdf
+
+    original = wp_pdf.ColorProfile
+    cache: dict[str, bytes] = {}
+
+    class ClosingColorProfile(original):
+        def __init__(self, file_object, src, *args):
+            if src not in cache:
+                with file_object:
+                    cache[src] = file_object.read()
+            else:
+                file_object.close()
+            super().__init__(io.BytesIO(cache[src]), src, *args)
+
+    wp_pdf.ColorProfile = ClosingColorProfile
+    _PATCHED = True
+
+
+def _layout(html_class, html: str, css, font_config):
+    document = html_class(string=html, base_url=PDF_TEMPLATES.as_uri() + "/", url_fetcher=asset_fetcher())
+    return document.render(font_config=font_config, stylesheets=[css], **PDF_OPTIONS)
 
 
 def reset_caches() -> None:

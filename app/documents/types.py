@@ -37,6 +37,10 @@ class DocumentType:
     required: tuple[str, ...] = ()
     joint: bool = False
     public: bool = False
+    # False for internal records (e.g. 揭榜申报书): no red 文件 header, no 版记, no seal,
+    # numbered in their own register ``series`` (see issuers.REGISTERS), not as 焦科〔…〕.
+    official: bool = True
+    series: str | None = None
     # Extra validation of the context (row keys, types); raises DocumentContextError.
     validate: Callable[[Mapping], None] | None = None
     # Derives template-ready values (e.g. structured body, totals) from the context.
@@ -139,8 +143,22 @@ def _validate_publication(ctx: Mapping) -> None:
         structure_body(ctx["extra"])
 
 
+def _tidy(text: str) -> str:
+    """One sentence as printed: no doubled colon, no stray spaces, ends in one full stop."""
+    import re
+
+    text = re.sub(r"\s+", "", str(text or ""))
+    text = re.sub(r"[：:]{2,}", "：", text).rstrip("：:，,；;")
+    return text if not text or text[-1] in "。；！？" else text + "。"
+
+
 def _prepare_publication(data: dict) -> dict:
     data["total_fen"] = sum(int(c["support_fen"]) for c in data["challenges"])
+    # 揭榜条件 in the challenges' own words: once when they agree, else per challenge.
+    texts = [_tidy(c.get("eligibility") or "") for c in data["challenges"]]
+    data["eligibility_common"] = texts[0] if texts and texts[0] and len(set(texts)) == 1 else ""
+    data["eligibility_rows"] = [{"title": c["title"], "text": t} for c, t in zip(data["challenges"], texts) if t]
+    data["contact"] = _tidy(data["contact"])
     data["extra"] = structure_body(data["extra"]) if data.get("extra") else []
     return data
 
@@ -168,6 +186,7 @@ Context keys:
       time_limit_months  int  实施期限（月）
       slots              int  拟立项数 (1, or more for 赛马)
       bid_deadline_text  str  揭榜截止, e.g. "2026年12月31日17:00"
+      eligibility        optional str — the challenge's own 揭榜条件 (printed in section 二)
   bid_deadline_text  str — deadline of the batch, as printed in the body
   contact            str — contact paragraph (office, person, telephone)
   extra              optional list of body blocks inserted before the contact section

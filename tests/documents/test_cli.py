@@ -12,9 +12,14 @@ from .helpers import issue_notice, notice_context
 def test_doctor_reports_faces_and_times_a_notice(app):
     result = app.test_cli_runner().invoke(args=["documents", "doctor"])
     assert result.exit_code == 0, result.output
-    assert "JB Serif 400: JBSerif-Regular.ttf — 已生成" in result.output
-    assert "Noto Serif CJK SC: /" in result.output
-    assert "中位数" in result.output and "JB-Serif" in result.output
+    out = result.output
+    assert "仿宋（正文、附件说明、署名、成文日期、版记）：JB Fang ← FandolFang" in out
+    assert "小标宋（发文机关标志、标题）：JB Xbs ← Noto Serif CJK SC Black" in out
+    assert "黑体（一级标题“一、”、表头）：JB Hei ← Noto Sans CJK SC" in out
+    assert "楷体（二级标题“（一）”）：JB Kai ← FandolKai" in out
+    assert "GB 2312 缺字 0" in out and "texlive-lang-chinese" in out
+    assert "Noto Serif CJK SC: /" in out
+    assert "中位数" in out and "JB-Fang" in out and "JB-Xbs" in out
 
 
 def test_render_batch_issues_from_json_and_verifies_the_store(app, make, tmp_path):

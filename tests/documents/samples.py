@@ -1,0 +1,92 @@
+"""Ordinary and extreme contexts for every registered document type (measurement test).
+
+A new document type adds its pair here; the measurement test refuses a registered
+type without samples, so every type is measured from its PDF.
+"""
+from __future__ import annotations
+
+from .helpers import notice_context, publication_context
+
+URL = "https://kjj.jiaozuo.gov.cn/files/2026/verylongunbreakablepathsegment/abcdefghijklmnopqrstuvwxyz0123456789.pdf"
+LONG_ORG = "焦作市中原智能装备制造与新材料产业技术创新战略联盟研究院有限责任公司"
+RARE = "龘\U00020000"
+# 60 characters; words the title breaker must not split include 揭榜挂帅, 实施细则, 管理办法.
+LONG_TITLE = ("关于印发焦作市2026年度揭榜挂帅科技项目资金管理办法和绩效评价实施细则"
+              "及相关配套文件的通知" + "暨项目承担单位合作单位名单龘")
+CC_EIGHT = [LONG_ORG, "市委办公室", "市人大常委会办公室", "市政府办公室", "市政协办公室", "市财政局",
+            "市审计局", "市发展和改革委员会"]
+
+
+def _rows(n: int) -> list[list[str]]:
+    return [[str(i), f"焦作市关键核心技术攻关项目第{i}项" + (LONG_ORG if i % 9 == 0 else ""),
+             "新材料", f"{500 + i * 10.5:.2f}", URL if i == 3 else "24"] for i in range(1, n + 1)]
+
+
+def notice_extreme() -> dict:
+    return {
+        "title": LONG_TITLE,
+        "body": [
+            f"为贯彻落实创新驱动发展战略，推动{RARE}等生僻字正确显示，现就有关事项通知如下。" * 2,
+            {"h1": "项目安排"}, {"h2": "总体要求"},
+            f"有关材料请访问{URL}下载。",
+            {"table": {"columns": ["序号", "项目名称", "领域", "金额（万元）", "期限（月）"], "rows": _rows(45),
+                       "widths": [8, 44, 12, 16, 20]}},
+            {"h2": "工作要求"}, "以上请遵照执行。",
+        ],
+        "attachments": [f"{LONG_ORG}2026年度揭榜挂帅科技项目资金管理办法和绩效评价实施细则（试行）", "项目清单"],
+    }
+
+
+def notice_ordinary() -> dict:
+    ctx = notice_context()
+    ctx["body"] = [
+        "为贯彻落实创新驱动发展战略，加快解决制约我市产业发展的关键核心技术难题，根据有关规定，现就开展需求征集工作有关事项通知如下。",
+        {"h1": "征集范围"}, {"h2": "重点产业链企业"},
+        "面向全市重点产业链企业征集关键核心技术需求，需求应当目标明确、指标可考核、成果可转化。",
+    ]
+    return ctx
+
+
+def publication_extreme() -> dict:
+    ctx = publication_context(45)
+    for i, row in enumerate(ctx["challenges"]):
+        row["issuer_name"] = LONG_ORG if i % 5 == 0 else row["issuer_name"]
+        row["eligibility"] = "揭榜单位应为在焦作市注册、具有独立法人资格的企业、高等院校或科研院所：："
+        if i == 2:
+            row["field"] = URL
+            row["title"] = f"高性能锂电池隔膜关键技术攻关{RARE}"
+    return ctx
+
+
+def publication_ordinary() -> dict:
+    ctx = publication_context(3)
+    for row in ctx["challenges"]:
+        row["eligibility"] = "揭榜单位应为在焦作市注册、具有独立法人资格的企业、高等院校或科研院所"
+    return ctx
+
+
+def _bid(kpis: int, long: bool) -> dict:
+    return {
+        "challenge_title": ("高性能锂电池隔膜关键技术攻关" * (3 if long else 1)),
+        "issuer_name": LONG_ORG if long else "焦作市强耐新材料股份有限公司",
+        "lead_name": LONG_ORG if long else "河南理工大学",
+        "members": [LONG_ORG, "郑州大学", "河南工业大学"] if long else [],
+        "leader": "张三，教授，0391-3980000",
+        "version_no": 2,
+        "submitted_text": "2026年12月29日17时00分（北京时间）",
+        "content_sha256": "ab" * 32,
+        "kpis": [{"name": f"抗压强度{i}" + (RARE if i == 1 else ""), "target": "≥120MPa", "proposed": "130 MPa",
+                  "verification": URL if long and i == 2 else "第三方检测"} for i in range(1, kpis + 1)],
+        "budget": {"fiscal_support_fen": 123_456_789, "issuer_funding_fen": 5_000_000_00, "self_funding_fen": 0},
+        "milestones": [{"name": "中试", "due_on": "2027-06-30", "tranche_percent": 40, "deliverable": "中试线"},
+                       {"name": "验收", "due_on": "2028-06-30", "tranche_percent": 60, "deliverable": "验收报告"}],
+        "attachments_list": [{"name": f"{LONG_ORG}申报材料.pdf" if long else "申报材料.pdf", "sha256": "cd" * 32}],
+        "review": "形式审查：通过",
+    }
+
+
+SAMPLES = {
+    "notice": (notice_ordinary, notice_extreme),
+    "challenge_publication": (publication_ordinary, publication_extreme),
+    "bid_summary": (lambda: _bid(3, False), lambda: _bid(45, True)),
+}
