@@ -11,9 +11,9 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: CJK fonts for PDFs (GB/T 9704 roles: FandolFang 仿宋 / FandolKai 楷体 from texlive-lang-chinese,
 # Noto Serif CJK Black 小标宋-style from fonts-noto-cjk-extra, Noto Sans/Serif CJK; HanaMin for rare Extension B
 # characters), Chromium for browser tests, poppler for PDF checks, Pango/HarfBuzz for WeasyPrint.
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-cjk-extra texlive-lang-chinese fonts-hanazono chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-cjk-extra fonts-hanazono chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 
-.PHONY: run test install system-deps python-deps translations assets serve clean
+.PHONY: run test install system-deps fandol-fonts python-deps translations assets serve clean
 
 run: install
 	$(FLASK) db upgrade
@@ -23,7 +23,21 @@ run: install
 test: install
 	$(BIN)/python -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
 
-install: system-deps python-deps translations assets
+install: system-deps fandol-fonts python-deps translations assets
+
+# The Fandol 仿宋/楷体 faces ship only inside Debian's texlive-lang-chinese, whose
+# dependencies (all of TeX Live, ~580 MB) we do not need: download that one package
+# from the Debian archive and unpack just the fonts into var/fonts/fandol.
+FANDOL_SYSTEM := /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+FANDOL_LOCAL  := var/fonts/fandol
+fandol-fonts:
+	@if [ ! -f $(FANDOL_SYSTEM)/FandolFang-Regular.otf ] && [ ! -f $(FANDOL_LOCAL)/FandolFang-Regular.otf ]; then \
+	  echo "Unpacking the Fandol fonts from texlive-lang-chinese into $(FANDOL_LOCAL)"; \
+	  tmp=$$(mktemp -d) && cd $$tmp && \
+	  { apt-get download texlive-lang-chinese >/dev/null 2>&1 || { $(SUDO) apt-get update -q >/dev/null && apt-get download texlive-lang-chinese; }; } && \
+	  dpkg-deb --fsys-tarfile texlive-lang-chinese_*.deb | tar -x --wildcards './usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/*' && \
+	  cd - >/dev/null && mkdir -p $(FANDOL_LOCAL) && cp $$tmp$(FANDOL_SYSTEM)/*.otf $(FANDOL_LOCAL)/ && rm -rf $$tmp; \
+	fi
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

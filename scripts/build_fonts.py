@@ -41,7 +41,9 @@ DEFAULT_OUT = ROOT / "app" / "static" / "fonts" / "generated"
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 BUILD_VERSION = 4  # bump when the character set or the procedure changes
 
-FANDOL_DIR = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+# Debian's texlive-lang-chinese when installed, else the fonts `make` unpacked from it.
+FANDOL_SYSTEM = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+FANDOL_DIR = FANDOL_SYSTEM if (FANDOL_SYSTEM / "FandolFang-Regular.otf").exists() else ROOT / "var" / "fonts" / "fandol"
 
 # role -> output file, family we publish, weight name, default source (file, family inside
 # a collection or None), Debian package, licence. Must match app/documents/fonts.py ROLES.

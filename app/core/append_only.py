@@ -1,8 +1,8 @@
 """Append-only tables, enforced by the database.
 
 Audit events, issued documents and submitted bid versions can be inserted, never
-updated or deleted: triggers refuse both on PostgreSQL and on SQLite, whatever the
-application (or someone with a SQL prompt and the application's credentials) does.
+updated or deleted: triggers refuse both on PostgreSQL (TRUNCATE too) and on SQLite,
+whatever the application (or someone with a SQL prompt and the application's credentials) does.
 The triggers are created with the tables (``create_all``) and by migration 0005.
 
 Tests empty tables between tests with :func:`maintenance_delete` (PostgreSQL:
@@ -30,6 +30,10 @@ def pg_statements(table: str) -> list[str]:
         f'DROP TRIGGER IF EXISTS {table}_append_only ON "{table}"',
         f'CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON "{table}" '
         f"FOR EACH ROW EXECUTE FUNCTION jiebang_append_only()",
+        # TRUNCATE fires no row trigger: refuse it with a statement trigger.
+        f'DROP TRIGGER IF EXISTS {table}_no_truncate ON "{table}"',
+        f'CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON "{table}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION jiebang_append_only()",
     ]
 
 
@@ -44,7 +48,8 @@ def sqlite_statements(table: str) -> list[str]:
 
 def drop_statements(dialect: str, table: str) -> list[str]:
     if dialect == "postgresql":
-        return [f'DROP TRIGGER IF EXISTS {table}_append_only ON "{table}"']
+        return [f'DROP TRIGGER IF EXISTS {table}_append_only ON "{table}"',
+                f'DROP TRIGGER IF EXISTS {table}_no_truncate ON "{table}"']
     return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
 
 

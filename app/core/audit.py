@@ -64,8 +64,12 @@ def _advance_head() -> tuple[int, str]:
         # First event ever (or an emptied test database): start from the last event.
         last = conn.execute(sa.select(AuditEvent.height, AuditEvent.hash)
                             .order_by(AuditEvent.height.desc()).limit(1)).first()
-        conn.execute(sa.insert(table).values(id=1, height=(last.height if last else 0) + 1,
-                                             head_hash=last.hash if last else GENESIS))
+        try:
+            with conn.begin_nested():  # a concurrent first appender may insert it too
+                conn.execute(sa.insert(table).values(id=1, height=(last.height if last else 0) + 1,
+                                                     head_hash=last.hash if last else GENESIS))
+        except sa.exc.IntegrityError:  # it did (and committed): move the head it created
+            conn.execute(sa.update(table).where(table.c.id == 1).values(height=table.c.height + 1))
     row = conn.execute(sa.select(table.c.height, table.c.head_hash).where(table.c.id == 1)).one()
     return row.height, row.head_hash
 
@@ -163,15 +167,29 @@ class ChainProblem:
 
 
 def verify_chain(batch: int = 5000) -> tuple[int, ChainProblem | None]:
-    """Recompute the chain; returns (events checked, first problem or None)."""
+    """Recompute the chain; returns (events checked, first problem or None).
+
+    The chain is checked up to the head row read first (events appended meanwhile
+    are left for the next run); ending short of it, or on another hash, means
+    events were cut off the end."""
+    head = db.session.execute(sa.select(AuditChainHead.height, AuditChainHead.head_hash)
+                              .where(AuditChainHead.id == 1)).first()
     prev = GENESIS
     expected_height = 1
     checked = 0
     last_height = 0
     while True:
-        rows = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.height > last_height)
-                                  .order_by(AuditEvent.height).limit(batch)).all()
+        stmt = sa.select(AuditEvent).where(AuditEvent.height > last_height)
+        if head is not None:
+            stmt = stmt.where(AuditEvent.height <= head.height)
+        rows = db.session.scalars(stmt.order_by(AuditEvent.height).limit(batch)).all()
         if not rows:
+            if head is not None and last_height < head.height:
+                return checked, ChainProblem(last_height + 1, None,
+                                             f"the chain ends at height {last_height}, its head records "
+                                             f"height {head.height}: events were removed")
+            if head is not None and prev != head.head_hash:
+                return checked, ChainProblem(last_height, None, "the newest event does not match the head's hash")
             return checked, None
         for event in rows:
             if event.height != expected_height:
