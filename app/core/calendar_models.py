@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .enums import EnumType, LabelledEnum
-from .timeutil import utcnow
+from .timeutil import register_entered_source, utcnow
 from .transitions import TransitionTable
 from .types import UTCDateTime
 
@@ -90,3 +90,20 @@ class CalendarDay(db.Model):
 
     calendar_year = db.relationship("CalendarYear", backref=db.backref("days", order_by="CalendarDay.day"))
     entered_by = db.relationship("User", foreign_keys=[entered_by_id])
+
+
+def _entered_schedule(year: int):
+    """(holidays, workdays) of ``year`` when its entered schedule is complete, else None."""
+    year_id = db.session.execute(
+        db.select(CalendarYear.id).where(CalendarYear.year == year,
+                                         CalendarYear.state == CalendarYearState.COMPLETE)
+    ).scalar_one_or_none()
+    if year_id is None:
+        return None
+    rows = db.session.execute(
+        db.select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.year_id == year_id)).all()
+    return ([d for d, kind in rows if kind is DayKind.HOLIDAY],
+            [d for d, kind in rows if kind is DayKind.WORKDAY])
+
+
+register_entered_source(_entered_schedule)

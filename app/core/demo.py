@@ -54,6 +54,8 @@ def _import_domain_steps() -> None:
 
     import app as app_package
 
+    importlib.import_module("app.core.calendar_demo")  # core's own steps besides this module's
+
     for module in pkgutil.iter_modules(app_package.__path__):
         if module.ispkg and module.name != "core":
             try:
@@ -131,5 +133,3 @@ def seed_users(context, echo):
     else:
         echo("演示账号已存在，未重新生成密码（可用 flask users set-password 重置）")
 
-
-from . import calendar_demo  # noqa: E402,F401  (registers the 2027 holiday-schedule step)

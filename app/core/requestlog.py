@@ -47,11 +47,14 @@ def configure_logging(app) -> None:
     app.logger.handlers = [h for h in root.handlers]
     app.logger.propagate = False
 
-    @app.before_request
     def _start():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex[:16]
         g.request_started = time.perf_counter()
+
+    # First of all before_request hooks: a request refused by an earlier one (CSRF,
+    # rate limit) must still get its id, its header and its log line.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _log(response):

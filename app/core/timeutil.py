@@ -72,28 +72,27 @@ def _package_rules(year: int) -> YearRules:
     )
 
 
+# The admin-entered schedules live in the database (core.calendar_models registers the
+# reader at import), so this low-level module imports no models.
+_entered_source = None
+
+
+def register_entered_source(fn) -> None:
+    """``fn(year) -> (holidays, workdays) | None``: a year's complete entered schedule."""
+    global _entered_source
+    _entered_source = fn
+
+
 def _entered_rules(year: int) -> YearRules | None:
     """The year's complete entered schedule, or None (none, still being entered, or no
     database at hand outside an application context)."""
-    if not has_app_context():
+    if not has_app_context() or _entered_source is None:
         return None
-    from ..extensions import db
-    from .calendar_models import CalendarDay, CalendarYear, CalendarYearState, DayKind
-
-    year_id = db.session.execute(
-        db.select(CalendarYear.id).where(CalendarYear.year == year,
-                                         CalendarYear.state == CalendarYearState.COMPLETE)
-    ).scalar_one_or_none()
-    if year_id is None:
+    found = _entered_source(year)
+    if found is None:
         return None
-    rows = db.session.execute(
-        db.select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.year_id == year_id)
-    ).all()
-    return YearRules(
-        year, "entered",
-        frozenset(d for d, kind in rows if kind is DayKind.HOLIDAY),
-        frozenset(d for d, kind in rows if kind is DayKind.WORKDAY),
-    )
+    holidays, workdays = found
+    return YearRules(year, "entered", frozenset(holidays), frozenset(workdays))
 
 
 def year_rules(year: int) -> YearRules | None:
