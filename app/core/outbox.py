@@ -110,13 +110,16 @@ def dispatch_after_commit() -> None:
         return
     pending = _take_new_ids()
     while pending:
+        following: list[int] = []
         for message_id in pending:
             try:
                 deliver(message_id)
             except Exception:  # never fail a request that has already committed
                 db.session.rollback()
                 log.exception("outbox dispatch of %s failed", message_id)
-        pending = _take_new_ids()
+            # taken now: a later sibling's failure rolls back and would forget them
+            following += _take_new_ids()
+        pending = following
 
 
 def dispatch_due(limit: int = 500) -> dict:

@@ -276,3 +276,22 @@ def test_postgres_claims_are_atomic_while_the_handler_runs(app, monkeypatch):
         release.set()
         thread.join(timeout=10)
     assert outcome["first"] is True and calls == [message_id]
+
+
+def test_a_failing_sibling_does_not_hold_back_what_an_earlier_handler_enqueued(handler, monkeypatch):
+    """Two messages of one transaction: the first fans out a child, the second fails.
+    The failure's rollback must not make the dispatcher forget the child."""
+    def fan_out(message):
+        outbox.enqueue("test.outbox", {"child": 1})
+
+    def broken(message):
+        raise RuntimeError("this one fails")
+
+    monkeypatch.setitem(outbox._HANDLERS, "test.parent", fan_out)
+    monkeypatch.setitem(outbox._HANDLERS, "test.broken", broken)
+    with unit_of_work():
+        outbox.enqueue("test.parent", {})
+        outbox.enqueue("test.broken", {})
+    assert len(handler.calls) == 1  # the child went out right after the commit
+    kinds = dict(db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.sent_at.is_not(None))).all())
+    assert kinds == {"test.parent": True, "test.broken": False, "test.outbox": True}
