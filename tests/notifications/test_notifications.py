@@ -326,3 +326,14 @@ def test_redelivering_a_notify_message_does_not_duplicate(enterprise, login_as):
     db.session.commit()
     assert outbox.deliver(message.id) is True
     assert len(_notifications(enterprise["zh"].id)) == 1 and len(_notifications(enterprise["en"].id)) == 1
+
+
+def test_only_loopback_mail_is_allowed(loopback_smtp_allowed):
+    import smtplib
+
+    from tests.conftest import OutboundMailRefused
+
+    with pytest.raises(OutboundMailRefused):
+        smtplib.SMTP("mail.example.cn", 25)
+    with pytest.raises(OutboundMailRefused):
+        smtplib.SMTP_SSL("127.0.0.1", 465)
