@@ -54,9 +54,11 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     _register_blueprints(app)
 
     from .core.errors import register_error_handlers
-    from .core.security import add_security_headers, no_store_for_signed_in_pages
+    from .core.security import add_security_headers, no_store_for_signed_in_pages, reject_nul_bytes
     from .core.templating import register_template_helpers
 
+    # First of all before_request functions (CSRF, rate limits and views read the input).
+    app.before_request_funcs.setdefault(None, []).insert(0, reject_nul_bytes)
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(add_security_headers)
