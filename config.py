@@ -7,6 +7,7 @@ production start-up with a missing or default secret refuses to run.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -61,6 +62,10 @@ class BaseConfig:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Remember-me lasts 14 days at most (never for staff roles, see auth.views.login);
+    # no session, remembered or not, is accepted longer after its login.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    SESSION_MAX_AGE = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600

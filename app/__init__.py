@@ -82,12 +82,11 @@ def _init_login(app):
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        if not str(user_id).isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A disabled account (or one of a disabled organisation) loses its open sessions too.
-        return user if user is not None and user.is_active else None
+    def load_user(alt_id):
+        # "<id>:<session token>:<login time>" (User.get_id); plain ids of old or forged
+        # cookies, revoked tokens and sessions older than SESSION_MAX_AGE load nobody.
+        max_age = int(app.config["SESSION_MAX_AGE"].total_seconds())
+        return User.from_session_id(alt_id, max_age_seconds=max_age)
 
 
 def _register_blueprints(app):

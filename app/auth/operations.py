@@ -13,7 +13,8 @@ from .rules import normalise_email, password_problem
 
 register_labels(
     actions={
-        "login": _l("登录"), "user_created": _l("创建用户"), "user_enabled": _l("启用账号"),
+        "login": _l("登录"), "logout": _l("退出登录"), "login_throttled": _l("登录受限"),
+        "user_created": _l("创建用户"), "user_enabled": _l("启用账号"),
         "user_disabled": _l("停用账号"), "password_changed": _l("修改密码"), "password_reset": _l("重置密码"),
         "organisation_created": _l("登记单位"), "organisation_enabled": _l("启用单位"),
         "organisation_disabled": _l("停用单位"), "bad_credit_recorded": _l("登记失信记录"),
@@ -89,6 +90,8 @@ def set_user_active(user: User, active: bool, *, actor, reason=None) -> None:
     if user.is_active_flag == active:
         return
     user.is_active_flag = active
+    if not active:
+        user.revoke_sessions()
     record_event(user, "user_enabled" if active else "user_disabled", actor=actor, reason=reason)
 
 
@@ -102,6 +105,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_("新密码不能与当前密码相同"))
     user.set_password(new)
     user.password_changed_at = utcnow()
+    user.revoke_sessions()  # every other device is logged out; the view logs this one in again
     record_event(user, "password_changed", actor=user)
 
 
@@ -124,9 +128,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def record_login(user: User) -> None:
+def record_login(user: User, *, remembered: bool = False) -> None:
     user.last_login_at = utcnow()
-    record_event(user, "login", actor=user)
+    record_event(user, "login", actor=user, data={"remember": remembered})
+
+
+def logout(user: User) -> None:
+    """Log the user out on every device: sessions and remember-me cookies stop working."""
+    user.revoke_sessions()
+    record_event(user, "logout", actor=user)
 
 
 def reset_password(user: User, password: str, *, actor=None, reason: str | None = None) -> None:
@@ -136,4 +146,5 @@ def reset_password(user: User, password: str, *, actor=None, reason: str | None 
         raise AccountError(problem)
     user.set_password(password)
     user.password_changed_at = utcnow()
+    user.revoke_sessions()
     record_event(user, "password_reset", actor=actor, reason=reason)

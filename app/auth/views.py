@@ -46,8 +46,10 @@ def login():
         if not user.is_active:
             flash(_("该账号已停用，请联系系统管理员"), "error")
             return render_template("auth/login.html", form=form), 403
-        login_user(user, remember=form.remember.data)
-        operations.record_login(user)
+        # Remember-me (14 days at most) is for applicants and experts, never for staff.
+        remember = bool(form.remember.data) and not user.is_staff
+        login_user(user, remember=remember)
+        operations.record_login(user, remembered=remember)
         db.session.commit()
         return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200
@@ -57,7 +59,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    user = current_user._get_current_object()
     logout_user()
+    operations.logout(user)
+    db.session.commit()
     flash(_("您已安全退出"), "info")
     return redirect(url_for("core.index"))
 
@@ -73,6 +78,8 @@ def change_password():
             flash(str(exc), "error")
             return render_template("auth/change_password.html", form=form), 400
         db.session.commit()
+        # Every session was revoked; this one continues with the new token.
+        login_user(current_user._get_current_object())
         flash(_("密码已修改"), "success")
         return redirect(url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200
