@@ -87,9 +87,15 @@ class BaseConfig:
     # Rate limiting (Flask-Limiter); Redis in production, memory elsewhere.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Per account (e-mail typed) and per client address.
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    # Failed logins per (account, client address): this many are free, then the pair
+    # waits 1, 2, 4 … minutes between attempts, at most LOGIN_MAX_DELAY seconds.
+    LOGIN_FREE_ATTEMPTS = _env_int("LOGIN_FREE_ATTEMPTS", 5)
+    LOGIN_MAX_DELAY = _env_int("LOGIN_MAX_DELAY", 3600)
+    # Failed logins per client address, across accounts (password spraying).
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "30 per minute;300 per hour")
+    # Reverse proxies in front of the app that set X-Forwarded-For / -Proto. 0 = none:
+    # the headers are ignored (anyone could forge them); behind one nginx, set 1.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     # Public base URL used in QR codes of issued documents.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

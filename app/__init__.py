@@ -35,6 +35,13 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
         app.config.update(overrides)
     config_cls.validate(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        # Client address and scheme from exactly the configured number of proxies:
+        # rate limits and audit then see the real client, never a forged header.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     from .core.urls import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added

@@ -133,6 +133,17 @@ def record_login(user: User, *, remembered: bool = False) -> None:
     record_event(user, "login", actor=user, data={"remember": remembered})
 
 
+def record_throttled(email: str, delay_seconds: int) -> None:
+    """A security event on the account when repeated failures start a delay (not for
+    unknown e-mails: there is nothing to attach it to, and nothing to protect)."""
+    from flask import request
+
+    user = User.query.filter_by(email=normalise_email(email)).first()
+    if user is not None:
+        record_event(user, "login_throttled", actor=None,
+                     data={"address": request.remote_addr, "delay_seconds": delay_seconds})
+
+
 def logout(user: User) -> None:
     """Log the user out on every device: sessions and remember-me cookies stop working."""
     user.revoke_sessions()

@@ -7,23 +7,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.urls import safe_next
 from ..extensions import db, limiter
-from . import operations
+from . import operations, throttle
 from .forms import ChangePasswordForm, LoginForm
-from .rules import normalise_email
 
 bp = Blueprint("auth", __name__)
 
 
 def _ip_limit():
     return current_app.config["LOGIN_RATE_LIMIT_PER_IP"]
-
-
-def _account_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_key():
-    return "login:" + normalise_email(request.form.get("email", ""))
 
 
 def _failed(response) -> bool:
@@ -33,16 +24,25 @@ def _failed(response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_ip_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        # Throttled per (account, address) with growing delays: see auth/throttle.py.
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:
+            return _throttled(form, wait)
         user = operations.authenticate(form.email.data, form.password.data)
         if user is None:
+            delay = throttle.record_failure(form.email.data)
+            if delay:
+                operations.record_throttled(form.email.data, delay)
+                db.session.commit()
+                return _throttled(form, delay)
             flash(_("电子邮箱或密码不正确"), "error")
             return render_template("auth/login.html", form=form), 401
+        throttle.record_success(form.email.data)
         if not user.is_active:
             flash(_("该账号已停用，请联系系统管理员"), "error")
             return render_template("auth/login.html", form=form), 403
@@ -54,6 +54,13 @@ def login():
         return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+def _throttled(form, seconds: int):
+    flash(_("登录失败次数过多，%(wait)s。", wait=throttle.wait_text(seconds)), "error")
+    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,6 +1,8 @@
 """Error pages in the site's style (and JSON for the API)."""
 from __future__ import annotations
 
+import time
+
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -28,9 +30,29 @@ def _headers(exc) -> list[tuple[str, str]]:
     return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
 
+def _retry_after_seconds(headers) -> int | None:
+    """Seconds until a rate limit lets the client try again (header, else the limit hit)."""
+    retry = next((v for k, v in headers if k.lower() == "retry-after"), "")
+    if retry.isdigit():
+        return int(retry)
+    from ..extensions import limiter
+
+    try:
+        current = limiter.current_limit
+    except Exception:  # noqa: BLE001 - outside a rate-limited request
+        return None
+    return max(1, int(current.reset_at - time.time())) if current is not None else None
+
+
 def _render(status: int, detail: str | None = None, exc=None):
     title, message = MESSAGES.get(status, MESSAGES[500])
     headers = _headers(exc)
+    if status == 429 and detail is None:
+        seconds = _retry_after_seconds(headers)
+        if seconds:
+            from ..auth.throttle import wait_text
+
+            detail = str(_l("请求次数过多，%(wait)s。", wait=wait_text(seconds)))
     if request.path.startswith("/api/"):
         body = {"error": {"status": status, "title": str(title), "message": detail or str(message)}}
         return body, status, headers
