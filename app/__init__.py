@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     app.config["POLICY"] = dict(config_cls.POLICY)
     if overrides:
         app.config.update(overrides)
+    config_cls.finalise(app.config, app.instance_path)
     config_cls.validate(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     proxies = int(app.config.get("PROXY_COUNT") or 0)

@@ -20,6 +20,12 @@ def add_security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    from flask import current_app
+
+    hsts = current_app.config.get("HSTS_SECONDS") or 0
+    if hsts:
+        # Production only (the site is https behind the proxy): browsers never try http again.
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
     return response
 
 
