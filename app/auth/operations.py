@@ -20,6 +20,7 @@ register_labels(
         "organisation_disabled": _l("停用单位"), "bad_credit_recorded": _l("登记失信记录"),
     },
     entities={"users": _l("用户"), "organisations": _l("单位")},
+    admin_only={"login", "logout", "login_throttled"},
 )
 
 

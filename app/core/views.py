@@ -12,6 +12,7 @@ from ..auth.models import Role
 from ..extensions import db
 from . import navigation, operations
 from .forms import BaseForm
+from .audit import admin_only_actions
 from .models import AuditEvent
 from .money import MoneyError, format_yuan, yuan_to_fen
 from .numbers import NumberError, parse_int
@@ -101,7 +102,9 @@ def policy_settings():
 @role_required(Role.ADMIN, Role.BUREAU)
 def audit_log():
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
-    entity = request.args.get("entity", "").strip()
+    if not current_user.is_admin:
+        stmt = stmt.where(AuditEvent.action.not_in(admin_only_actions()))
+    entity = request.args.get("entity", "").strip()[:64]
     if entity:
         stmt = stmt.where(AuditEvent.entity_type == entity)
     return render_template("admin/audit.html", page=paginate(stmt, per_page=50), entity=entity)
