@@ -95,6 +95,11 @@ class BoundedIntegerField(_ParsedField, IntegerField):
                 raise ValueError(str(exc)) from None
 
 
+# WTForms' own messages, translated by its catalogue (not ours: kept out of extraction).
+_WTFORMS_INVALID_DATE = "Not a valid date value."
+_WTFORMS_INVALID_DATETIME = "Not a valid datetime value."
+
+
 class BoundedDateField(_ParsedField, DateField):
     """A date between :data:`~app.core.numbers.MIN_DATE` and ``MAX_DATE`` (0001-01-01 and
     9999-12-31 would overflow time-zone and working-day arithmetic)."""
@@ -102,7 +107,7 @@ class BoundedDateField(_ParsedField, DateField):
     def process_formdata(self, valuelist):
         if valuelist and len(" ".join(map(str, valuelist))) > 40:
             self.data = None
-            raise ValueError(self.invalid_value_message or self.gettext("Not a valid date value."))
+            raise ValueError(self.invalid_value_message or self.gettext(_WTFORMS_INVALID_DATE))
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None  # blank: Optional / InputRequired decide
             return
@@ -120,7 +125,7 @@ class BoundedDateTimeLocalField(_ParsedField, DateTimeLocalField):
     def process_formdata(self, valuelist):
         if valuelist and len(" ".join(map(str, valuelist))) > 40:
             self.data = None
-            raise ValueError(self.invalid_value_message or self.gettext("Not a valid datetime value."))
+            raise ValueError(self.invalid_value_message or self.gettext(_WTFORMS_INVALID_DATETIME))
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None  # blank: Optional / InputRequired decide
             return
