@@ -1,18 +1,29 @@
 """Configuration classes.
 
 Every value can be overridden from the environment. ``APP_ENV`` picks the class
-(development | testing | production); ``create_app`` calls ``validate`` so a
-production start-up with a missing or default secret refuses to run.
+(development | testing | production); ``create_app`` calls ``finalise`` (development
+without ``SECRET_KEY``: a random key kept in ``instance/secret_key``) and then
+``validate``, so production refuses to start with a weak secret, SQLite, per-process
+rate-limit counters or a public base URL that is missing, loopback or plain http.
 """
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
+import secrets
+import zlib
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("JIEBANG_INSTANCE_DIR", BASE_DIR / "instance"))
 
+# Publicly known values (this repository, earlier defaults): never accepted as a key.
 DEFAULT_SECRET = "dev-insecure-secret-change-me"
+KNOWN_SECRETS = frozenset({DEFAULT_SECRET, "testing-secret", "change-me", "secret"})
+SECRET_FILE_NAME = "secret_key"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -46,9 +57,74 @@ POLICY_DEFAULTS: dict[str, int] = {
 }
 
 
+def secret_key_problem(key: str | None) -> str | None:
+    """Why ``key`` is not fit to sign production sessions, or None.
+
+    At least 32 characters, not a published value, and not guessable in structure: few
+    distinct characters, a repeated pattern or text that compresses well (a 40-character
+    key of one letter, "0123456789abcdef" three times) are refused. A key from
+    ``secrets.token_urlsafe(48)`` or ``secrets.token_hex(32)`` passes.
+    """
+    key = key or ""
+    if not key or key in KNOWN_SECRETS:
+        return "SECRET_KEY is missing or a published default"
+    if len(key) < 32:
+        return "SECRET_KEY must be at least 32 characters"
+    counts = Counter(key)
+    shannon_bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values()) * len(key)
+    periodic = (key + key).find(key, 1) < len(key)
+    compressed = len(zlib.compress(key.encode("utf-8"), 9))
+    if len(counts) < 10 or shannon_bits < 100 or periodic or compressed < 0.7 * len(key.encode("utf-8")):
+        return "SECRET_KEY has too little entropy (repeated or patterned characters)"
+    return None
+
+
+def instance_secret(instance_path: str | Path) -> str:
+    """The development key of this instance: random, created once in
+    ``instance/secret_key`` (mode 0600), so no two installations share a key and
+    nobody can forge a session with a key published in the source."""
+    path = Path(instance_path) / SECRET_FILE_NAME
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if secret_key_problem(key):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(key + "\n")
+    return key
+
+
+LOOPBACK_HOSTS = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def public_base_url_problem(url: str | None) -> str | None:
+    """Every issued PDF prints this URL in its QR code, forever: it must be the public
+    https address of the site."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return "PUBLIC_BASE_URL must be set (the public https address printed on every PDF)"
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return "PUBLIC_BASE_URL must be an https:// URL"
+    host = parts.hostname.lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if host in LOOPBACK_HOSTS or host.endswith(".localhost") or (
+            address is not None and (address.is_loopback or address.is_unspecified or address.is_link_local)):
+        return "PUBLIC_BASE_URL must be the public address, not a loopback or private one"
+    return None
+
+
 class BaseConfig:
     ENV_NAME = "base"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    # None: development creates a per-instance key (instance_secret); production refuses.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jiebang.sqlite3'}"
     )
@@ -61,6 +137,10 @@ class BaseConfig:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Remember-me lasts 14 days at most (never for staff roles, see auth.views.login);
+    # no session, remembered or not, is accepted longer after its login.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    SESSION_MAX_AGE = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -82,12 +162,20 @@ class BaseConfig:
     # Rate limiting (Flask-Limiter); Redis in production, memory elsewhere.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Per account (e-mail typed) and per client address.
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    # Failed logins per (account, client address): this many are free, then the pair
+    # waits 1, 2, 4 … minutes between attempts, at most LOGIN_MAX_DELAY seconds.
+    LOGIN_FREE_ATTEMPTS = _env_int("LOGIN_FREE_ATTEMPTS", 5)
+    LOGIN_MAX_DELAY = _env_int("LOGIN_MAX_DELAY", 3600)
+    # Failed logins per client address, across accounts (password spraying).
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "30 per minute;300 per hour")
+    # Reverse proxies in front of the app that set X-Forwarded-For / -Proto. 0 = none:
+    # the headers are ignored (anyone could forge them); behind one nginx, set 1.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
-    # Public base URL used in QR codes of issued documents.
+    # Public base URL used in QR codes of issued documents (production: https, public).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Strict-Transport-Security max-age in seconds (0 = header not sent).
+    HSTS_SECONDS = 0
 
     # Mail (notifications). Empty host = mail disabled, in-app notices only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -111,15 +199,26 @@ class BaseConfig:
     PAGE_SIZE = 20
 
     @classmethod
+    def finalise(cls, config: dict, instance_path: str) -> None:
+        """Fill in values that depend on the instance (after overrides)."""
+
+    @classmethod
     def validate(cls, config: dict) -> None:
         """Refuse to start with a configuration that cannot work."""
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             raise RuntimeError("DATABASE_URL is not set")
+        if not config.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY is not set")
 
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
     DEBUG = False
+
+    @classmethod
+    def finalise(cls, config: dict, instance_path: str) -> None:
+        if not config.get("SECRET_KEY") or config["SECRET_KEY"] in KNOWN_SECRETS:
+            config["SECRET_KEY"] = instance_secret(instance_path)
 
 
 class TestingConfig(BaseConfig):
@@ -138,17 +237,31 @@ class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def validate(cls, config: dict) -> None:
-        super().validate(config)
-        key = config.get("SECRET_KEY") or ""
-        if key in ("", DEFAULT_SECRET) or len(key) < 32:
+        problem = secret_key_problem(config.get("SECRET_KEY"))
+        if problem:
             raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+                f"{problem}. Generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+        super().validate(config)
         if "DATABASE_URL" not in os.environ:
             raise RuntimeError("DATABASE_URL must be set in production")
+        if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+            raise RuntimeError("DATABASE_URL must be PostgreSQL in production, not SQLite")
+        storage = str(config.get("RATELIMIT_STORAGE_URI") or "")
+        if not storage or storage.startswith("memory"):
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI must be shared storage such as redis://127.0.0.1:6379/0 in production: "
+                "memory:// counts per worker process, so login limits would multiply by the number of workers"
+            )
+        problem = public_base_url_problem(config.get("PUBLIC_BASE_URL"))
+        if problem:
+            raise RuntimeError(problem)
 
 
 CONFIGS = {

@@ -33,8 +33,16 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     app.config["POLICY"] = dict(config_cls.POLICY)
     if overrides:
         app.config.update(overrides)
+    config_cls.finalise(app.config, app.instance_path)
     config_cls.validate(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        # Client address and scheme from exactly the configured number of proxies:
+        # rate limits and audit then see the real client, never a forged header.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     from .core.urls import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
@@ -61,9 +69,11 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     _register_blueprints(app)
 
     from .core.errors import register_error_handlers
-    from .core.security import add_security_headers, no_store_for_signed_in_pages
+    from .core.security import add_security_headers, no_store_for_signed_in_pages, reject_nul_bytes
     from .core.templating import register_template_helpers
 
+    # First of all before_request functions (CSRF, rate limits and views read the input).
+    app.before_request_funcs.setdefault(None, []).insert(0, reject_nul_bytes)
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(add_security_headers)
@@ -91,12 +101,11 @@ def _init_login(app):
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        if not str(user_id).isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A disabled account (or one of a disabled organisation) loses its open sessions too.
-        return user if user is not None and user.is_active else None
+    def load_user(alt_id):
+        # "<id>:<session token>:<login time>" (User.get_id); plain ids of old or forged
+        # cookies, revoked tokens and sessions older than SESSION_MAX_AGE load nobody.
+        max_age = int(app.config["SESSION_MAX_AGE"].total_seconds())
+        return User.from_session_id(alt_id, max_age_seconds=max_age)
 
 
 def _register_blueprints(app):

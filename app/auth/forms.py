@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ..core import credit_code
-from ..core.forms import BaseForm
+from ..core.forms import BaseForm, BoundedDateField
+from ..core.numbers import db_id
 from ..core.timeutil import local_today
 from .models import OrgType, Role
 from .rules import password_problem
@@ -36,7 +37,7 @@ class UserForm(BaseForm):
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名")), Length(max=100)])
     phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
     role = SelectField(_l("角色"), choices=Role.choices(), validators=[DataRequired()])
-    organisation_id = SelectField(_l("所属单位"), coerce=int, validators=[Optional()])
+    organisation_id = SelectField(_l("所属单位"), coerce=db_id, validators=[Optional()])
     password = PasswordField(_l("初始密码"), validators=[DataRequired(_l("请输入初始密码")), strong_password])
 
     def validate_organisation_id(self, field):
@@ -79,7 +80,7 @@ class OrganisationForm(BaseForm):
 
 
 class BadCreditForm(BaseForm):
-    recorded_on = DateField(_l("认定日期"), validators=[InputRequired(_l("请输入认定日期"))])
+    recorded_on = BoundedDateField(_l("认定日期"), validators=[InputRequired(_l("请输入认定日期"))])
     reason = TextAreaField(_l("失信情形"), validators=[DataRequired(_l("请填写失信情形")), Length(max=2000)])
     source = StringField(_l("认定机关/来源"), validators=[Optional(), Length(max=200)])
 

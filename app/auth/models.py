@@ -1,6 +1,9 @@
 """Organisations (with credit codes and bad-credit records) and users."""
 from __future__ import annotations
 
+import hmac
+import secrets
+import time
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -89,6 +92,20 @@ class BadCreditRecord(db.Model):
     organisation = relationship("Organisation", back_populates="bad_credit_records")
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def _clock() -> float:
+    """Seconds since the epoch (a seam for tests of session age)."""
+    return time.time()
+
+
+# Roles whose sessions end with the browser: no remember-me cookie (they move money,
+# run reviews and administer accounts).
+STAFF_ROLES = frozenset({"admin", "bureau", "finance"})
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -113,6 +130,12 @@ class User(UserMixin, db.Model):
     password_changed_at = mapped_column(UTCDateTime)
     # Language of e-mails and notifications (the UI follows the lang cookie).
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # Part of every session and remember-me cookie (see get_id); replacing it on logout,
+    # password change or reset and on disabling revokes every session of the user, in
+    # every app instance, since it lives in the database.
+    # NULL (rows inserted by hand or before this column existed): no session is valid
+    # until the next login assigns one.
+    session_token: Mapped[str | None] = mapped_column(sa.String(64), default=new_session_token)
 
     organisation = relationship("Organisation", back_populates="users")
 
@@ -125,6 +148,55 @@ class User(UserMixin, db.Model):
         return bool(self.is_active_flag) and (
             self.organisation is None or self.organisation.is_active
         )
+
+    # -- sessions (Flask-Login's alternative id) --------------------------------------
+    def get_id(self) -> str:
+        """``"<id>:<session token>:<login time>:<nonce>"``: stored in the session and,
+        signed, in the remember-me cookie at login. A new token revokes them all; the
+        login time bounds their age (``SESSION_MAX_AGE``); the nonce makes every login's
+        cookie distinct."""
+        if not self.session_token:
+            self.session_token = new_session_token()
+        return f"{self.id}:{self.session_token}:{int(_clock())}:{secrets.token_hex(4)}"
+
+    # Equality by row (UserMixin compares get_id(), which now carries the login time).
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def revoke_sessions(self) -> None:
+        """Log the user out everywhere: every session and remember-me cookie stops working."""
+        self.session_token = new_session_token()
+
+    @classmethod
+    def from_session_id(cls, alt_id, *, max_age_seconds: int) -> User | None:
+        """The active user a session or remember-me cookie names, if still valid."""
+        parts = str(alt_id).split(":")
+        if len(parts) != 4 or not all(p.isascii() and p.isdigit() and len(p) <= 20 for p in (parts[0], parts[2])):
+            return None
+        user_id, token, issued = int(parts[0]), parts[1], int(parts[2])
+        if user_id > 2**63 - 1 or not token:
+            return None
+        now = _clock()
+        if not now - max_age_seconds <= issued <= now + 60:
+            return None
+        user = db.session.get(cls, user_id)
+        if user is None or not user.session_token or not hmac.compare_digest(
+                user.session_token.encode(), token.encode()):
+            return None
+        # A disabled account (or one of a disabled organisation) loses its open sessions too.
+        return user if user.is_active else None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.value in STAFF_ROLES
 
     def set_password(self, password: str) -> None:
         # werkzeug's scrypt: a maintained, salted, memory-hard hash.

@@ -14,13 +14,16 @@ from .rules import normalise_email, password_problem
 
 register_labels(
     actions={
-        "login": _l("登录"), "user_created": _l("创建用户"), "user_enabled": _l("启用账号"),
+        "login": _l("登录"), "logout": _l("退出登录"), "login_throttled": _l("登录受限"),
+        "login_failed": _l("登录失败"),
+        "user_created": _l("创建用户"), "user_enabled": _l("启用账号"),
         "user_disabled": _l("停用账号"), "password_changed": _l("修改密码"), "password_reset": _l("重置密码"),
         "organisation_created": _l("登记单位"), "organisation_enabled": _l("启用单位"),
         "organisation_disabled": _l("停用单位"), "bad_credit_recorded": _l("登记失信记录"),
         "user_updated": _l("修改用户"), "organisation_updated": _l("修改单位"),
     },
     entities={"users": _l("用户"), "organisations": _l("单位")},
+    admin_only={"login", "logout", "login_throttled", "login_failed"},
 )
 
 
@@ -108,6 +111,8 @@ def set_user_active(user: User, active: bool, *, actor, reason=None) -> None:
     if user.is_active_flag == active:
         return
     user.is_active_flag = active
+    if not active:
+        user.revoke_sessions()
     record_event(user, "user_enabled" if active else "user_disabled", actor=actor, reason=reason)
 
 
@@ -121,6 +126,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_("新密码不能与当前密码相同"))
     user.set_password(new)
     user.password_changed_at = utcnow()
+    user.revoke_sessions()  # every other device is logged out; the view logs this one in again
     record_event(user, "password_changed", actor=user)
 
 
@@ -143,9 +149,44 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def record_login(user: User) -> None:
+def record_login(user: User, *, remembered: bool = False) -> None:
     user.last_login_at = utcnow()
-    record_event(user, "login", actor=user)
+    record_event(user, "login", actor=user, data={"remember": remembered})
+
+
+def record_failed_login(email: str) -> None:
+    """A failed login is a security event: on the account when it exists, else on no
+    account (a hash of the e-mail typed, never the text: people type passwords there)."""
+    import hashlib
+
+    from flask import request
+
+    from ..core.audit import append_event
+
+    address = request.remote_addr
+    user = User.query.filter_by(email=normalise_email(email)).first()
+    if user is not None:
+        record_event(user, "login_failed", actor=None, data={"address": address})
+        return
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()[:16]
+    append_event("users", 0, "login_failed", actor=None, data={"address": address, "email_sha256": digest})
+
+
+def record_throttled(email: str, delay_seconds: int) -> None:
+    """A security event on the account when repeated failures start a delay (not for
+    unknown e-mails: there is nothing to attach it to, and nothing to protect)."""
+    from flask import request
+
+    user = User.query.filter_by(email=normalise_email(email)).first()
+    if user is not None:
+        record_event(user, "login_throttled", actor=None,
+                     data={"address": request.remote_addr, "delay_seconds": delay_seconds})
+
+
+def logout(user: User) -> None:
+    """Log the user out on every device: sessions and remember-me cookies stop working."""
+    user.revoke_sessions()
+    record_event(user, "logout", actor=user)
 
 
 def reset_password(user: User, password: str, *, actor=None, reason: str | None = None) -> None:
@@ -155,6 +196,7 @@ def reset_password(user: User, password: str, *, actor=None, reason: str | None 
         raise AccountError(problem)
     user.set_password(password)
     user.password_changed_at = utcnow()
+    user.revoke_sessions()
     record_event(user, "password_reset", actor=actor, reason=reason)
 
 

@@ -44,6 +44,8 @@ BID_SUMMARY = register_type(
               "content_sha256", "kpis", "budget", "milestones"),
     validate=_validate,
     prepare=_prepare,
+    # The bureau's files: finance may not see bids, so neither their summaries.
+    staff_roles=frozenset({"admin", "bureau"}),
     doc="""Bid summary (揭榜申报书) of one submitted bid version, for the bureau's files (not public).
 
 Context keys:

@@ -5,18 +5,19 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, HiddenField,
-                     IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import BaseForm, MoneyField, non_negative
+from ..core.forms import BaseForm, BoundedDateField, BoundedDecimalField, BoundedIntegerField, MoneyField, non_negative
+from ..core.money import MAX_AMOUNT_FEN
+from ..core.numbers import NumberError, db_id, parse_int
 from .models import AttachmentKind
 from .operations import BidData
 from .rules import PlannedMilestone
 
 
-MAX_AMOUNT_FEN = 10**15          # 10 trillion yuan: far above any budget, safely inside BIGINT
 MAX_KPI_VALUE = Decimal(10) ** 13  # Numeric(20, 6) keeps 14 integer digits
 
 
@@ -26,8 +27,23 @@ def reasonable_amount(form, field):
 
 
 def reasonable_value(form, field):
-    if field.data is not None and (not field.data.is_finite() or abs(field.data) >= MAX_KPI_VALUE):
+    if field.data is not None and abs(field.data) >= MAX_KPI_VALUE:
         raise ValidationError(_l("数值过大，请检查"))
+
+
+def _optional_id(raw) -> int | None:
+    """A hidden id field: a bounded non-negative integer, or None when tampered with."""
+    try:
+        return db_id(raw or "")
+    except NumberError:
+        return None
+
+
+def _version_number(raw) -> int | None:
+    try:
+        return parse_int(raw or "", min_value=0, max_value=2**31 - 1)
+    except NumberError:
+        return None
 
 
 class _RowForm(Form):
@@ -39,16 +55,16 @@ class _RowForm(Form):
 
 class KpiAnswerRow(_RowForm):
     kpi_id = HiddenField()
-    proposed_value = DecimalField(_l("承诺值"), places=None,
-                                  validators=[Optional(), reasonable_value],
+    proposed_value = BoundedDecimalField(_l("承诺值"), min_value=-MAX_KPI_VALUE, max_value=MAX_KPI_VALUE,
+                                         max_places=6, validators=[Optional(), reasonable_value],
                                   render_kw={"inputmode": "decimal"})
     verification = TextAreaField(_l("验证方式"), validators=[Optional(), Length(max=2000)],
                                  render_kw={"rows": 2})
 
 
 class MilestoneRow(_RowForm):
-    due_on = DateField(_l("计划完成日期"), validators=[Optional()])
-    tranche_percent = IntegerField(_l("拨付比例（%）"), validators=[
+    due_on = BoundedDateField(_l("计划完成日期"), validators=[Optional()])
+    tranche_percent = BoundedIntegerField(_l("拨付比例（%）"), min_value=-10**6, max_value=10**6, validators=[
         Optional(), NumberRange(min=0, max=100, message=_l("拨付比例须为0到100之间的整数"))],
         render_kw={"min": 0, "max": 100, "data-percent": "1"})
     deliverable = TextAreaField(_l("交付成果"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
@@ -71,7 +87,7 @@ class BidForm(BaseForm):
                               render_kw={"data-budget": "self"})
     # Choices are for display; save_bid checks every id (registered, not the issuer, rule 7)
     # and says why in Chinese, which a tampered form deserves as much as a real one.
-    member_ids = SelectMultipleField(_l("联合体成员单位"), coerce=int, validators=[Optional()],
+    member_ids = SelectMultipleField(_l("联合体成员单位"), coerce=db_id, validators=[Optional()],
                                      validate_choice=False, render_kw={"size": 8})
     kpis = FieldList(FormField(KpiAnswerRow))
     milestones = FieldList(FormField(MilestoneRow))
@@ -100,15 +116,14 @@ class BidForm(BaseForm):
                                           "deliverable": m.deliverable})
 
     def base_version_number(self) -> int | None:
-        raw = self.base_version.data or ""
-        return int(raw) if raw.isdigit() else None
+        return _version_number(self.base_version.data)
 
     def to_data(self, bid) -> BidData:
         answers = {}
         for row in self.kpis.entries:
-            raw = row.form.kpi_id.data or ""
-            if raw.isdigit():
-                answers[int(raw)] = (row.form.proposed_value.data, row.form.verification.data or "")
+            kpi_id = _optional_id(row.form.kpi_id.data)
+            if kpi_id is not None:
+                answers[kpi_id] = (row.form.proposed_value.data, row.form.verification.data or "")
         milestones = [PlannedMilestone(m.name, row.form.due_on.data, row.form.tranche_percent.data,
                                        row.form.deliverable.data or "")
                       for m, row in zip(bid.milestones, self.milestones.entries)]
@@ -127,8 +142,7 @@ class SubmitForm(BaseForm):
     base_version = HiddenField(validators=[InputRequired()])
 
     def base_version_number(self) -> int | None:
-        raw = self.base_version.data or ""
-        return int(raw) if raw.isdigit() else None
+        return _version_number(self.base_version.data)
 
 
 class ConfirmForm(BaseForm):

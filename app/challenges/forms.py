@@ -5,13 +5,16 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
-                     IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..core.fields import INDUSTRY_FIELDS
-from ..core.forms import BaseForm, MoneyField, non_negative
+from ..core.forms import (BaseForm, BoundedDateTimeLocalField, BoundedDecimalField, BoundedIntegerField, MoneyField,
+                          non_negative)
+from ..core.money import MAX_AMOUNT_FEN
+from ..core.numbers import db_id
 from ..core.timeutil import local_to_utc, to_local
 from .demand_operations import DemandData
 from .models import Comparator, plain_decimal
@@ -20,6 +23,11 @@ from .rules import ChallengeData, KpiData, MilestoneData
 FIELD_CHOICES = [SelectChoice("", _l("请选择"))] + [SelectChoice(f, f) for f in INDUSTRY_FIELDS]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_ROWS = 2
+# Parsing bounds of small counts (months, percentages, slots); the domain range is the
+# NumberRange validator with its own message.
+MAX_SMALL_INT = 10**6
+# KPI targets: Numeric(20, 6) keeps 14 integer digits and 6 decimals.
+MAX_KPI_VALUE = Decimal(10) ** 13
 
 
 class _RowForm(Form):
@@ -30,8 +38,8 @@ class _RowForm(Form):
 
 
 def _months(label, **kwargs):
-    return IntegerField(label, validators=[Optional(), NumberRange(min=1, max=600, message=_l("请输入1到600之间的整数"))],
-                        render_kw={"min": 1}, **kwargs)
+    return BoundedIntegerField(label, validators=[Optional(), NumberRange(min=1, max=600, message=_l("请输入1到600之间的整数"))],
+                               min_value=-MAX_SMALL_INT, max_value=MAX_SMALL_INT, render_kw={"min": 1}, **kwargs)
 
 
 class DemandForm(BaseForm):
@@ -76,7 +84,8 @@ class KpiRow(_RowForm):
     name = StringField(_l("指标名称"), validators=[Optional(), Length(max=200)])
     comparator = SelectField(_l("比较"), choices=[SelectChoice(c.value, c.symbol) for c in Comparator],
                              default=Comparator.GE.value)
-    target_value = DecimalField(_l("目标值"), places=None, validators=[Optional()])
+    target_value = BoundedDecimalField(_l("目标值"), validators=[Optional()], min_value=-MAX_KPI_VALUE,
+                                       max_value=MAX_KPI_VALUE, max_places=6)
     unit = StringField(_l("单位"), validators=[Optional(), Length(max=32)])
     verification_method = StringField(_l("考核方式"), validators=[Optional(), Length(max=2000)])
 
@@ -88,8 +97,10 @@ class KpiRow(_RowForm):
 
 class MilestoneRow(_RowForm):
     name = StringField(_l("节点名称"), validators=[Optional(), Length(max=200)])
-    month_offset = IntegerField(_l("第几个月"), validators=[Optional(), NumberRange(min=0, max=600)])
-    tranche_percent = IntegerField(_l("拨付比例（%）"), validators=[Optional(), NumberRange(min=0, max=100, message=_l("比例应在0到100之间"))])
+    month_offset = BoundedIntegerField(_l("第几个月"), validators=[Optional(), NumberRange(min=0, max=600)],
+                                       min_value=-MAX_SMALL_INT, max_value=MAX_SMALL_INT)
+    tranche_percent = BoundedIntegerField(_l("拨付比例（%）"), validators=[Optional(), NumberRange(min=0, max=100, message=_l("比例应在0到100之间"))],
+                                          min_value=-MAX_SMALL_INT, max_value=MAX_SMALL_INT)
     is_race_checkpoint = BooleanField(_l("赛马比选节点"))
 
     @property
@@ -101,7 +112,7 @@ class MilestoneRow(_RowForm):
 class ChallengeForm(BaseForm):
     title = StringField(_l("榜单名称"), validators=[DataRequired(_l("请填写榜单名称")), Length(max=200)])
     field = SelectField(_l("产业领域"), choices=FIELD_CHOICES, validators=[DataRequired(_l("请选择产业领域"))])
-    issuer_id = SelectField(_l("发榜单位"), coerce=int, validators=[InputRequired(_l("请选择发榜单位"))])
+    issuer_id = SelectField(_l("发榜单位"), coerce=db_id, validators=[InputRequired(_l("请选择发榜单位"))])
     problem_statement = TextAreaField(_l("需要解决的技术问题"), validators=[Optional(), Length(max=20000)])
     time_limit_months = _months(_l("完成时限（月）"))
     support = MoneyField(_l("财政支持金额（元）"), validators=[Optional(), non_negative])
@@ -111,12 +122,12 @@ class ChallengeForm(BaseForm):
     contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
     contact_email = StringField(_l("联系邮箱"), validators=[Optional(), Email(_l("电子邮箱格式不正确")), Length(max=254)])
-    bid_opens_at = DateTimeLocalField(_l("揭榜开始时间（北京时间）"), format=DATETIME_FORMAT, validators=[Optional()],
+    bid_opens_at = BoundedDateTimeLocalField(_l("揭榜开始时间（北京时间）"), format=DATETIME_FORMAT, validators=[Optional()],
                                       invalid_value_message=_l("时间格式不正确"))
-    bid_deadline_at = DateTimeLocalField(_l("揭榜截止时间（北京时间）"), format=DATETIME_FORMAT, validators=[Optional()],
+    bid_deadline_at = BoundedDateTimeLocalField(_l("揭榜截止时间（北京时间）"), format=DATETIME_FORMAT, validators=[Optional()],
                                          invalid_value_message=_l("时间格式不正确"))
-    slots = IntegerField(_l("揭榜名额（赛马制可多个）"), default=1,
-                         validators=[InputRequired(_l("请填写揭榜名额")), NumberRange(min=1, max=20, message=_l("揭榜名额应在1到20之间"))])
+    slots = BoundedIntegerField(_l("揭榜名额（赛马制可多个）"), default=1, min_value=-MAX_SMALL_INT, max_value=MAX_SMALL_INT,
+                                validators=[InputRequired(_l("请填写揭榜名额")), NumberRange(min=1, max=20, message=_l("揭榜名额应在1到20之间"))])
     kpis = FieldList(FormField(KpiRow), min_entries=1, max_entries=30)
     milestones = FieldList(FormField(MilestoneRow), min_entries=1, max_entries=30)
     reason = TextAreaField(_l("变更理由"), validators=[Optional(), Length(max=5000)])
@@ -201,7 +212,7 @@ def _fill_rows(rows: FieldList, values: list[dict]) -> None:
 
 
 class PublishForm(BaseForm):
-    challenge_ids = SelectMultipleField(_l("榜单"), coerce=int,
+    challenge_ids = SelectMultipleField(_l("榜单"), coerce=db_id,
                                         validators=[DataRequired(_l("请至少选择一个榜单"))])
 
 
@@ -212,6 +223,9 @@ SORTS = {
 }
 
 
+MAX_SUPPORT_WAN = MAX_AMOUNT_FEN // 1_000_000
+
+
 class PortalSearchForm(Form):
     """GET search of the public portal (no CSRF: it changes nothing)."""
 
@@ -219,9 +233,12 @@ class PortalSearchForm(Form):
     field = SelectField(_l("产业领域"), validators=[Optional()])
     district = SelectField(_l("所在区县"), validators=[Optional()])
     status = SelectField(_l("状态"), validators=[Optional()])
-    support_min = DecimalField(_l("支持金额下限（万元）"), places=None, validators=[Optional(), NumberRange(min=0)])
-    support_max = DecimalField(_l("支持金额上限（万元）"), places=None, validators=[Optional(), NumberRange(min=0)])
+    support_min = BoundedDecimalField(_l("支持金额下限（万元）"), validators=[Optional()], min_value=0,
+                                      max_value=MAX_SUPPORT_WAN, max_places=6)
+    support_max = BoundedDecimalField(_l("支持金额上限（万元）"), validators=[Optional()], min_value=0,
+                                      max_value=MAX_SUPPORT_WAN, max_places=6)
     sort = SelectField(_l("排序"), choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="deadline", validators=[Optional()])
 
     def wan_to_fen(self, field) -> int | None:
+        # data is bounded (≤ MAX_SUPPORT_WAN, 6 decimals): the product is an exact, small int
         return int(field.data * Decimal(1_000_000)) if field.data is not None and not field.errors else None

@@ -47,7 +47,7 @@ def index():
     form.field.choices = [SelectChoice("", _("全部领域"))] + [SelectChoice(f, f) for f in fields]
     form.district.choices = [SelectChoice("", _("全部区县"))] + [SelectChoice(d, d) for d in districts]
     form.status.choices = [SelectChoice("", _("全部状态"))] + [SelectChoice(s.value, s.label) for s in PORTAL_STATES]
-    form.validate()
+    valid = form.validate()
     stmt = portal_select(
         q=(form.q.data or "") if not form.q.errors else "",
         field=form.field.data if form.field.data in fields else "",
@@ -57,8 +57,11 @@ def index():
         support_max_fen=form.wan_to_fen(form.support_max),
         sort=form.sort.data or "deadline",
     )
+    # A malformed search (e.g. support_min=1e999999) still shows the list, filtered by
+    # what was valid, with the reason beside the field: 400, not 200.
+    bad = not valid and any(f.errors for f in (form.q, form.support_min, form.support_max))
     return render_template("challenges/portal_list.html", form=form, page=paginate(stmt), now=utcnow(),
-                           countdown_text=countdown_text)
+                           countdown_text=countdown_text), 400 if bad else 200
 
 
 @bp.route("/<int:challenge_id>")

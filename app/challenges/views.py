@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Organisation, OrgType, Role
 from ..core import navigation
+from ..core.numbers import db_id
 from ..core.pagination import paginate
 from ..core.permissions import load_or_404, require, role_required
 from ..extensions import db
@@ -128,7 +129,7 @@ def edit(challenge_id):
 @conflict_on_concurrent_change
 def publish():
     form = PublishForm()
-    form.challenge_ids.choices = [SelectChoice(i, str(i)) for i in request.form.getlist("challenge_ids", type=int)]
+    form.challenge_ids.choices = [SelectChoice(i, str(i)) for i in request.form.getlist("challenge_ids", type=db_id)]
     if not form.validate_on_submit():
         return error_page(400, _("请至少选择一个榜单"))
     challenges = [load_or_404(Challenge, i) for i in dict.fromkeys(form.challenge_ids.data)]

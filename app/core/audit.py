@@ -220,11 +220,31 @@ def history(obj) -> list[AuditEvent]:
 
 _ACTION_LABELS: dict[str, object] = {}
 _ENTITY_LABELS: dict[str, object] = {}
+# Actions only administrators may read in the audit log (logins and logouts: when each
+# person works is not the bureau's business).
+_ADMIN_ONLY_ACTIONS: set[str] = set()
 
 
-def register_labels(*, actions: dict | None = None, entities: dict | None = None) -> None:
+def register_labels(*, actions: dict | None = None, entities: dict | None = None,
+                    admin_only: set[str] | frozenset[str] | tuple = ()) -> None:
     _ACTION_LABELS.update(actions or {})
     _ENTITY_LABELS.update(entities or {})
+    _ADMIN_ONLY_ACTIONS.update(admin_only)
+
+
+def admin_only_actions() -> frozenset[str]:
+    return frozenset(_ADMIN_ONLY_ACTIONS)
+
+
+def _admin_only_filter(viewer):
+    """Logins and logouts (when each person works) are for administrators' eyes only."""
+    if getattr(viewer, "is_authenticated", False) and viewer.role.value == "admin":
+        return None
+    actions = admin_only_actions()
+    return AuditEvent.action.not_in(actions) if actions else None
+
+
+register_read_filter(_admin_only_filter)
 
 
 def action_label(action: str) -> str:

@@ -20,6 +20,7 @@ timeouts) are turned into :class:`StateConflict` by the unit of work: 409, never
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -132,6 +133,12 @@ def _back_link() -> str | None:
 def _render(status: int, detail: str | None = None, exc=None, problems=None):
     title, message = MESSAGES.get(status, MESSAGES[500])
     headers = _headers(exc)
+    if status == 429 and detail is None:
+        seconds = _retry_after_seconds(headers)
+        if seconds:
+            from ..auth.throttle import wait_text
+
+            detail = str(_l("请求次数过多，%(wait)s。", wait=wait_text(seconds)))
     if wants_json():
         return _problem(status, title, detail or str(message), problems, headers)
     if problems and len(problems) > 1:
@@ -146,6 +153,20 @@ def _headers(exc) -> list[tuple[str, str]]:
     if not isinstance(exc, HTTPException):
         return []
     return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+
+
+def _retry_after_seconds(headers) -> int | None:
+    """Seconds until a rate limit lets the client try again (header, else the limit hit)."""
+    retry = next((v for k, v in headers if k.lower() == "retry-after"), "")
+    if retry.isdigit():
+        return int(retry)
+    from ..extensions import limiter
+
+    try:
+        current = limiter.current_limit
+    except Exception:  # noqa: BLE001 - outside a rate-limited request
+        return None
+    return max(1, int(current.reset_at - time.time())) if current is not None else None
 
 
 def error_page(status: int, detail: str, problems: list | None = None):
@@ -172,8 +193,7 @@ def register_error_handlers(app):
     for status in MESSAGES:
         if status == 500:
             continue
-        app.register_error_handler(status, lambda exc, s=status: _render(
-            s, detail=_http_detail(exc, s), exc=exc))
+        app.register_error_handler(status, lambda exc, s=status: _render(s, exc=exc))
 
     app.register_error_handler(AppError, handle_app_error)
 
@@ -188,12 +208,3 @@ def register_error_handlers(app):
         current_app.logger.error("unhandled exception request_id=%s", g.get("request_id", "-"),
                                  exc_info=(type(original), original, original.__traceback__))
         return _render(500)
-
-
-def _http_detail(exc, status):
-    """``abort(400, "reason")`` shows its reason; Werkzeug's English defaults are not shown."""
-    description = getattr(exc, "description", None)
-    default = type(exc).description if isinstance(exc, HTTPException) else None
-    if description and description != default and isinstance(description, str):
-        return description
-    return None

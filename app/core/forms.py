@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, StringField, ValidationError
+from wtforms import (DateField, DateTimeLocalField, DecimalField, FieldList, FormField, IntegerField,
+                     StringField, ValidationError)
+from wtforms.validators import StopValidation
 
 from .money import MoneyError, format_yuan, yuan_to_fen
+from .numbers import NumberError, check_date, parse_decimal, parse_int
 
 
 def _strip(value):
@@ -22,7 +25,17 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
-class MoneyField(StringField):
+class _ParsedField:
+    """A field whose text is parsed in ``process_formdata``: when parsing failed, its
+    message is the only error (validators such as NumberRange would only repeat it)."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        super().pre_validate(form)
+
+
+class MoneyField(_ParsedField, StringField):
     """A yuan amount typed by a person ("1,200,000.50"); ``data`` is integer fen."""
 
     def process_formdata(self, valuelist):
@@ -43,9 +56,91 @@ class MoneyField(StringField):
         return f"{yuan}.{cents:02d}" if cents else str(yuan)
 
 
+class BoundedDecimalField(_ParsedField, DecimalField):
+    """A decimal number within [min_value, max_value] with at most ``places`` decimals.
+
+    Parsed by :func:`app.core.numbers.parse_decimal` (plain notation, bounded length),
+    so ``1e999999``, ``NaN``, ``sNaN`` and ``Infinity`` are field errors, never
+    exceptions or seconds of CPU. ``data`` is a finite Decimal or None.
+    """
+
+    def __init__(self, label=None, validators=None, *, min_value, max_value, max_places=6, **kwargs):
+        kwargs.setdefault("places", None)
+        super().__init__(label, validators, **kwargs)
+        self.min_value, self.max_value, self.max_places = min_value, max_value, max_places
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0] and valuelist[0].strip():
+            try:
+                self.data = parse_decimal(valuelist[0], min_value=self.min_value,
+                                          max_value=self.max_value, places=self.max_places)
+            except NumberError as exc:
+                raise ValueError(str(exc)) from None
+
+
+class BoundedIntegerField(_ParsedField, IntegerField):
+    """An integer within [min_value, max_value] (both required: think about them)."""
+
+    def __init__(self, label=None, validators=None, *, min_value, max_value, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.min_value, self.max_value = min_value, max_value
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0] and valuelist[0].strip():
+            try:
+                self.data = parse_int(valuelist[0], min_value=self.min_value, max_value=self.max_value)
+            except NumberError as exc:
+                raise ValueError(str(exc)) from None
+
+
+# WTForms' own messages, translated by its catalogue (not ours: kept out of extraction).
+_WTFORMS_INVALID_DATE = "Not a valid date value."
+_WTFORMS_INVALID_DATETIME = "Not a valid datetime value."
+
+
+class BoundedDateField(_ParsedField, DateField):
+    """A date between :data:`~app.core.numbers.MIN_DATE` and ``MAX_DATE`` (0001-01-01 and
+    9999-12-31 would overflow time-zone and working-day arithmetic)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(" ".join(map(str, valuelist))) > 40:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext(_WTFORMS_INVALID_DATE))
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None  # blank: Optional / InputRequired decide
+            return
+        super().process_formdata(valuelist)
+        try:
+            check_date(self.data)
+        except NumberError as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None
+
+
+class BoundedDateTimeLocalField(_ParsedField, DateTimeLocalField):
+    """A local date and time within the same bounds as :class:`BoundedDateField`."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(" ".join(map(str, valuelist))) > 40:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext(_WTFORMS_INVALID_DATETIME))
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None  # blank: Optional / InputRequired decide
+            return
+        super().process_formdata(valuelist)
+        try:
+            check_date(self.data.date() if self.data else None)
+        except NumberError as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None
+
+
 def non_negative(form, field):
     if field.data is not None and field.data < 0:
         raise ValidationError(_l("金额不能为负数"))
 
 
-__all__ = ["BaseForm", "MoneyField", "non_negative", "format_yuan"]
+__all__ = ["BaseForm", "BoundedDateField", "BoundedDateTimeLocalField", "BoundedDecimalField",
+           "BoundedIntegerField", "MoneyField", "non_negative", "format_yuan"]

@@ -1,36 +1,54 @@
 """Money as integer fen; formatting in 元 / 万元 and Chinese capital numerals."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from .numbers import NumberError, parse_decimal
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ["", "拾", "佰", "仟"]
 BIG_UNITS = ["", "万", "亿", "万亿"]
 
 
+# The largest amount anyone may type or store: 10 trillion yuan, far above any budget
+# and far inside a 64-bit BIGINT column even when several amounts are added up.
+MAX_AMOUNT_FEN = 10**15
+MAX_AMOUNT_YUAN = MAX_AMOUNT_FEN // 100
+
+
 class MoneyError(ValueError):
-    pass
+    """A malformed or out-of-range amount (HTTP 400)."""
+
+    status = 400
 
 
 def yuan_to_fen(value: str | int | Decimal) -> int:
-    """Parse a yuan amount (``"1,200,000.50"``) into fen, refusing sub-fen precision."""
-    if isinstance(value, int):
-        return value * 100
-    text = str(value).strip().replace(",", "").replace("，", "")
+    """Parse a yuan amount (``"1,200,000.50"``) into fen, refusing sub-fen precision,
+    non-finite values, exponents and amounts beyond ±:data:`MAX_AMOUNT_FEN`."""
+    if isinstance(value, bool):
+        raise MoneyError(_l("金额格式不正确"))
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise MoneyError(f"金额格式不正确：{value}") from None
-    if not amount.is_finite():
-        raise MoneyError(f"金额格式不正确：{value}")
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise MoneyError(f"金额最多保留两位小数：{value}")
-    return int(fen)
+        amount = parse_decimal(value, places=2)
+    except NumberError as exc:
+        if exc.kind == "places":
+            raise MoneyError(_l("金额最多保留两位小数")) from None
+        raise MoneyError(_l("金额格式不正确：%(reason)s", reason=str(exc))) from None
+    if abs(amount) > MAX_AMOUNT_YUAN:
+        raise MoneyError(_l("金额过大，请检查单位（元）"))
+    return int(amount * 100)
 
 
 def wan_to_fen(wan: int | str | Decimal) -> int:
-    return yuan_to_fen(Decimal(str(wan)) * 10000)
+    """万元 -> fen, with the same checks (six decimals are whole fen)."""
+    try:
+        amount = parse_decimal(wan, places=6)
+    except NumberError as exc:
+        raise MoneyError(_l("金额格式不正确：%(reason)s", reason=str(exc))) from None
+    if abs(amount) > MAX_AMOUNT_FEN // 1_000_000:
+        raise MoneyError(_l("金额过大，请检查单位（万元）"))
+    return int(amount * 1_000_000)
 
 
 def format_yuan(fen: int) -> str:

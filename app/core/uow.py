@@ -5,7 +5,8 @@ wraps every view function (installed once by :func:`install`):
 
 * a view that raises: roll back; database races become :class:`StateConflict` (409);
 * a GET/HEAD/OPTIONS request, or a response with status >= 400: roll back — a GET
-  never writes and a refused request changes nothing;
+  never writes and a refused request changes nothing (except security records the
+  view keeps with :func:`keep_on_error`, such as a failed login);
 * otherwise: commit once, then deliver the outbox messages that this transaction
   wrote (mail and notifications leave the process only after the commit).
 
@@ -17,7 +18,7 @@ import logging
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -78,7 +79,8 @@ def wrap_view(view):
                 raise race_conflict() from exc
             raise
         response = current_app.make_response(rv)
-        if request.method in SAFE_METHODS or response.status_code >= 400:
+        refused = response.status_code >= 400 and not g.get("uow_keep_on_error")
+        if request.method in SAFE_METHODS or refused:
             db.session.rollback()
         else:
             _commit()
@@ -86,6 +88,13 @@ def wrap_view(view):
 
     unit_of_work_view.__wrapped_by_uow__ = True
     return unit_of_work_view
+
+
+def keep_on_error() -> None:
+    """Commit this request's changes even though it answers with an error status: for
+    security records of a refused request (a failed login, a throttled account), which
+    must survive the refusal. Never for a GET."""
+    g.uow_keep_on_error = True
 
 
 def install(app) -> None:

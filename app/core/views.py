@@ -15,6 +15,7 @@ from . import navigation, operations
 from .forms import BaseForm
 from .models import AuditEvent
 from .money import MoneyError, format_yuan, yuan_to_fen
+from .numbers import NumberError, parse_int
 from .pagination import paginate
 from .permissions import role_required
 from .policy import POLICY_LABELS, all_policies, is_money_key
@@ -77,10 +78,12 @@ def policy_settings():
             raw = form.value.data
             if is_money_key(key):
                 value = yuan_to_fen(raw)
-            elif raw.isdigit():
-                value = int(raw)
             else:
-                raise operations.PolicyError(_("请输入非负整数"))
+                try:
+                    value = parse_int(raw, min_value=0, max_value=operations.MAX_POLICY_COUNT)
+                except NumberError:
+                    raise operations.PolicyError(_("请输入非负整数（不超过%(max)s）",
+                                                   max=operations.MAX_POLICY_COUNT)) from None
             operations.set_policy(key, value, actor=current_user)
         except (operations.PolicyError, MoneyError) as exc:
             flash(str(exc), "error")
@@ -113,7 +116,7 @@ def audit_log():
     from .audit import visible_events_select
 
     stmt = visible_events_select(current_user).order_by(AuditEvent.height.desc())
-    entity = request.args.get("entity", "").strip()
+    entity = request.args.get("entity", "").strip()[:64]
     if entity:
         stmt = stmt.where(AuditEvent.entity_type == entity)
     return render_template("admin/audit.html", page=paginate(stmt, per_page=50), entity=entity)

@@ -7,6 +7,7 @@ from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired
 
 from ..core.forms import BaseForm
+from ..core.numbers import db_id
 
 MAX_ZIP_DOCUMENTS = 100
 
@@ -16,7 +17,7 @@ class VerifyUploadForm(BaseForm):
 
 
 class ZipForm(BaseForm):
-    ids = SelectMultipleField(_l("公文"), coerce=int, validate_choice=False,
+    ids = SelectMultipleField(_l("公文"), coerce=db_id, validate_choice=False,
                               validators=[DataRequired(_l("请至少选择一份公文"))])
 
     def validate_ids(self, field):

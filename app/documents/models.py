@@ -91,16 +91,28 @@ class IssuedDocument(db.Model):
         return bool(self.corrections)
 
     def can_download(self, user) -> bool:
-        """Staff download every document; anyone downloads public notices (公告, 公示);
-        a document type may admit others with its ``may_download`` hook."""
-        if self.is_public or is_staff(user):
+        """Anyone downloads public notices (公告, 公示); staff download the types their
+        role is among the type's ``staff_roles`` (every staff role by default); a type may
+        admit others with its ``may_download`` hook."""
+        if self.is_public:
             return True
         if not getattr(user, "is_authenticated", False):
             return False
         from .types import all_types
 
         kind = all_types().get(self.doc_type)
+        if is_staff(user) and user.role.value in (kind.staff_roles if kind else STAFF_ROLES):
+            return True
         return bool(kind and kind.may_download and kind.may_download(self, user))
+
+
+def downloadable_types_condition(user):
+    """SQL condition: documents ``user`` (a staff member) may download by type, for lists."""
+    from .types import all_types
+
+    hidden = [key for key, kind in all_types().items() if user.role.value not in kind.staff_roles]
+    return sa.or_(IssuedDocument.is_public.is_(True), IssuedDocument.doc_type.not_in(hidden)) if hidden \
+        else sa.true()
 
 
 def is_staff(user) -> bool:

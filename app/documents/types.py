@@ -14,7 +14,8 @@ Other domains add their documents with one call, e.g. in ``app/projects/document
                   joint=True)
 
 The title pattern is ``str.format``-ed with the context (only top-level keys).
-Staff (admin, bureau, finance) download every document; ``public=True`` types anyone;
+Staff (admin, bureau, finance) download every document unless the type narrows
+``staff_roles`` (bid summaries: admin and bureau); ``public=True`` types anyone;
 ``may_download=lambda doc, user: ...`` lets a type admit others (e.g. the bidder of a
 bid summary, looked up from ``doc.subject_type`` / ``doc.subject_id``).
 """
@@ -50,6 +51,9 @@ class DocumentType:
     # Who besides staff may download an issued document of this type (public types:
     # everyone): ``may_download(doc, user) -> bool``, e.g. the bidder of a bid summary.
     may_download: Callable[[object, object], bool] | None = None
+    # Staff roles that download every document of this type (the others need
+    # ``may_download``): e.g. bid summaries are the bureau's files, not finance's.
+    staff_roles: frozenset[str] = frozenset({"admin", "bureau", "finance"})
     options: dict = field(default_factory=dict)
     # The context keys documented for callers (shown by `flask documents doctor`).
     doc: str = ""

@@ -18,11 +18,11 @@ from flask_login import current_user
 from ..auth.models import Role
 from ..core import navigation
 from ..core.pagination import paginate
-from ..core.permissions import load_or_404, require, role_required
+from ..core.permissions import role_required
 from ..extensions import db
 from .forms import VerifyUploadForm, ZipForm
 from .issuers import get_issuer
-from .models import IssuedDocument
+from .models import IssuedDocument, downloadable_types_condition
 from .operations import store
 from .queries import find_by_sha256, find_by_verify_code
 from .types import all_types
@@ -47,19 +47,22 @@ def _issuer_name(key: str) -> str:
 @bp.route("/documents/")
 @role_required(*STAFF)
 def index():
-    page = paginate(sa.select(IssuedDocument).order_by(IssuedDocument.issued_at.desc(),
-                                                        IssuedDocument.id.desc()))
+    page = paginate(sa.select(IssuedDocument).where(downloadable_types_condition(current_user))
+                    .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc()))
     return render_template("documents/index.html", page=page, form=ZipForm(),
                            type_labels=_type_labels(), issuer_name=_issuer_name)
 
 
 @bp.route("/documents/<int:doc_id>/download")
 def download(doc_id):
-    doc = load_or_404(IssuedDocument, doc_id)
-    if not doc.can_download(current_user):
+    # A document the user may not download answers exactly like a missing one (404), so
+    # ids do not reveal which documents exist; signed-out visitors are asked to log in
+    # for both.
+    doc = db.session.get(IssuedDocument, doc_id)
+    if doc is None or not doc.can_download(current_user):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
-        abort(403)
+        abort(404)
     data = store().get(doc.sha256)
     response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                          download_name=doc.filename, etag=doc.sha256, max_age=0)
@@ -80,10 +83,8 @@ def download_zip():
         return render_template("documents/zip_error.html", form=form), 400
     ids = sorted(set(form.ids.data))
     docs = db.session.scalars(sa.select(IssuedDocument).where(IssuedDocument.id.in_(ids))).all()
-    if len(docs) != len(ids):
-        abort(404)
-    for doc in docs:
-        require(doc.can_download(current_user))
+    if len(docs) != len(ids) or not all(doc.can_download(current_user) for doc in docs):
+        abort(404)  # as for a single download: no difference between missing and not allowed
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for doc in sorted(docs, key=lambda d: (d.issuer, d.year, d.seq)):

@@ -132,7 +132,7 @@ def test_admin_edits_an_organisation_with_old_and_new_values(login_as, make):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"credit_code": "91350100M000100Y44"}, "统一社会信用代码校验位错误"),
-    ({"credit_code": "9135010\x000M00100Y4"}, "统一社会信用代码"),
+    ({"credit_code": "9135010\x000M00100Y4"}, "空字符"),
     ({"credit_code": "OTHER"}, "该统一社会信用代码已登记"),
     ({"name": "OTHER"}, "该单位名称已登记"),
     ({"org_type": "company"}, "不是有效的选择"),

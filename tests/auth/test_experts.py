@@ -215,7 +215,7 @@ def test_expert_fills_in_own_profile_from_the_home_page(login_as, orgs):
     ({"employments-0-end_year": str(THIS_YEAR + 1)}, "不能晚于今年"),
     ({"employments-0-end_year": "2010"}, "结束年份不能早于起始年份"),
     ({"employer_code": "91350100M000100Y43"}, "尚未登记"),
-    ({"employer_code": "9135\x000100M000100Y4"}, "不可见的控制字符"),
+    ({"employer_code": "9135\x000100M000100Y4"}, "空字符（NUL）"),
     ({"fields": ["不存在的领域"]}, "不是有效的选择"),
     ({"title": "职" * 100}, ""),
 ])

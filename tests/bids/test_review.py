@@ -98,3 +98,24 @@ def test_bid_summary_pdf_through_the_documents_engine(make, opened, as_user):
     for expected in ("考核指标响应", "经费预算", "里程碑计划", doc.number, "抗压强度"):
         assert expected in text, expected
     assert doc.number in bureau.get(f"/bids/{mine.id}").get_data(as_text=True)
+
+
+def test_finance_cannot_see_bid_summaries_in_any_way(make, opened, applicant, as_user):
+    """Finance may not see bids: not their summaries either (list, download, zip); a
+    refused download looks exactly like a missing document."""
+    mine, _other = opened
+    bureau = as_user(make.user(role=Role.BUREAU))
+    assert bureau.post(f"/manage/bids/{mine.id}/summary", {}, token_from=f"/bids/{mine.id}").status_code == 302
+    doc = db.session.scalar(db.select(IssuedDocument).where(IssuedDocument.doc_type == "bid_summary"))
+    finance = as_user(make.user(role=Role.FINANCE))
+    assert doc.number not in finance.get("/documents/").get_data(as_text=True)
+    assert doc.number in bureau.get("/documents/").get_data(as_text=True)
+    refused = finance.get(f"/documents/{doc.id}/download")
+    missing = finance.get(f"/documents/{doc.id + 1000}/download")
+    assert refused.status_code == missing.status_code == 404
+    assert (refused.get_data(as_text=True).replace(f"/documents/{doc.id}/", "/documents/N/")
+            == missing.get_data(as_text=True).replace(f"/documents/{doc.id + 1000}/", "/documents/N/"))
+    assert finance.post("/documents/zip", {"ids": [str(doc.id)]}, token_from="/documents/").status_code == 404
+    assert as_user(make.user(role=Role.ADMIN)).get(f"/documents/{doc.id}/download").status_code == 200
+    # The bidder itself has no hook to download it either: same 404.
+    assert as_user(applicant).get(f"/documents/{doc.id}/download").status_code == 404

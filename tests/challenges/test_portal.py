@@ -61,10 +61,17 @@ def test_open_challenges_first_nearest_deadline_first(client, catalogue):
 
 
 def test_bad_filter_values_do_not_break_the_page(client, catalogue):
-    response = client.get("/challenges?support_min=abc&status=draft&field=nonsense&sort=evil&page=-3")
+    # Unknown menu values are ignored (200); a malformed number is a 400 that still shows
+    # the list, with the reason beside the field.
+    response = client.get("/challenges?status=draft&field=nonsense&sort=evil&page=-3")
     assert response.status_code == 200
     assert "保密草稿榜单" not in response.get_data(as_text=True)
     assert len(titles(response)) == 3
+    response = client.get("/challenges?support_min=abc&status=draft&field=nonsense&sort=evil&page=-3")
+    assert response.status_code == 400
+    assert "保密草稿榜单" not in response.get_data(as_text=True)
+    assert "请输入有效的数字" in response.get_data(as_text=True)
+    assert len(re.findall(r'<h2><a href="/challenges/\d+">', response.get_data(as_text=True))) == 3
 
 
 def test_pagination(client, catalogue, app):

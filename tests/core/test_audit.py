@@ -64,3 +64,28 @@ def test_audit_log_page_shows_chinese_labels(login_as, make, monkeypatch):
     assert "user_created" not in html
     filtered = admin.get("/admin/audit?entity=widgets").get_data(as_text=True)
     assert "同意发布" in filtered and "创建用户" not in filtered
+
+
+def test_logins_and_logouts_are_for_admins_only_in_the_audit_log(app, make, login_as):
+    """When each applicant works is not the bureau's business: login, logout and
+    throttling events are listed to administrators only (also via ?entity=users)."""
+    from tests.conftest import Browser
+
+    applicant = make.user(role="applicant")
+    b = Browser(app.test_client())
+    b.login(applicant)
+    b.post("/logout", token_from="/dashboard")
+    from app.auth import operations as auth_ops
+    from app.core.models import AuditEvent
+    from app.extensions import db
+
+    assert {e.action for e in AuditEvent.query.filter_by(actor_id=applicant.id)} >= {"login", "logout"}
+    bureau = login_as("bureau")
+    for url in ("/admin/audit", "/admin/audit?entity=users"):
+        page = bureau.get(url).get_data(as_text=True)
+        assert "登录" not in page.replace("登录后", "") and "退出登录" not in page, url
+    auth_ops.set_user_active(db.session.get(type(applicant), applicant.id), False, actor=None)
+    db.session.commit()
+    assert "停用账号" in bureau.get("/admin/audit").get_data(as_text=True)  # other account events stay
+    admin_page = login_as("admin").get("/admin/audit").get_data(as_text=True)
+    assert "退出登录" in admin_page and "登录" in admin_page

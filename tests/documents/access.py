@@ -13,9 +13,10 @@ def setup(make, users):
 
 ROUTES = [
     ("GET", "documents.index", "/documents/", only(STAFF)),
-    ("GET", "documents.download", "/documents/{notice_id}/download", only(STAFF)),
+    # not allowed looks exactly like missing (404, no oracle); logged out: log in first
+    ("GET", "documents.download", "/documents/{notice_id}/download", only(STAFF, others=404)),
     ("GET", "documents.download", "/documents/{public_id}/download", PUBLIC),
-    ("GET", "documents.download", "/documents/999999/download", {r: 404 for r in ROLES}),
+    ("GET", "documents.download", "/documents/999999/download", only(set(ROLES), ok=404)),
     ("POST", "documents.download_zip", "/documents/zip", only(STAFF, ok=400)),
     ("GET", "documents.verify", "/verify", PUBLIC),
     ("POST", "documents.verify", "/verify", {r: 400 for r in ROLES}),
