@@ -114,9 +114,10 @@ def _register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .bids.manage_views import bp as bid_review_bp
     from .bids.views import bp as bids_bp
-    from .challenges.demand_views import bp as demands_bp
+    from .demands import manage_views as _demand_screening  # noqa: F401  (routes on the demands blueprint)
+    from .demands.views import bp as demands_bp
     from .challenges.portal_views import bp as portal_bp
-    from .challenges.views import bp as challenges_bp
+    from .challenges.manage_views import bp as challenges_bp
     from .core.calendar_views import bp as calendar_bp
     from .core.views import bp as core_bp
     from .documents.views import bp as documents_bp

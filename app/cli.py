@@ -6,7 +6,6 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .core.uow import unit_of_work
-from .extensions import db
 
 
 def register_cli(app: Flask) -> None:

@@ -3,7 +3,7 @@ from .auth.models import BadCreditRecord, Organisation, User  # noqa: F401
 from .auth.expert_models import ExpertEmployment, ExpertField, ExpertProfile, ExpertRelationship  # noqa: F401
 from .core.models import AuditEvent, PolicySetting  # noqa: F401
 from .core.calendar_models import CalendarDay, CalendarYear  # noqa: F401
-from .challenges.demand_models import Demand, DemandAttachment  # noqa: F401
+from .demands.models import Demand, DemandAttachment  # noqa: F401
 from .challenges.models import Amendment, Challenge, ChallengeKpi, MilestoneCheckpoint, Publication  # noqa: F401
 from .documents.models import DocumentCounter, IssuedDocument  # noqa: F401
 from .bids.models import Bid, BidAttachment, BidKpiAnswer, BidMember, BidMilestone, BidOpening, BidVersion, FormalReview  # noqa: F401,E501

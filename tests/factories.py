@@ -109,7 +109,7 @@ class Factories:
 
     def demand(self, state="draft", organisation=None, *, user=None, bureau=None, **fields):
         """A demand filed by an enterprise user, moved to ``state`` through the operations."""
-        from app.challenges import demand_operations as d_ops
+        from app.demands import operations as d_ops
 
         user = user or self.user(role=Role.APPLICANT, organisation=organisation or self.org(org_type=OrgType.ENTERPRISE))
         n = next(_seq)
@@ -160,7 +160,7 @@ class Factories:
         from datetime import timedelta
 
         from app.bids import operations as bid_ops
-        from app.bids import review_operations as review_ops
+        from app.bids import formal_review as review_ops
         from app.bids.seal import is_opened
         from app.challenges.models import ChallengeState
         from app.core.timeutil import utcnow

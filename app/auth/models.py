@@ -4,7 +4,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l

@@ -66,7 +66,7 @@ def _content(bid, members):
 
 @seed_step(40, "bids")
 def seed_bids(context, echo):
-    from ..challenges.models import Challenge, ChallengeState
+    from ..challenges.models import Challenge
     from . import operations as ops
     from .models import Bid
 

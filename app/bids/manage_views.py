@@ -16,7 +16,7 @@ from ..core.permissions import load_or_404, require, role_required
 from ..core.timeutil import utcnow
 from ..documents.layout import DocumentContextError
 from ..extensions import db
-from . import review_operations as review_ops
+from . import formal_review as review_ops
 from .documents import issue_bid_summary
 from .forms import ConfirmForm, FormalReviewForm
 from .models import IN_COMPETITION, Bid, BidOpening

@@ -1,6 +1,6 @@
 """Every state change of a bid by its bidder. Nothing here commits; the view commits once.
 
-The bureau's side (opening, formal review) is in ``review_operations.py``.
+The bureau's side (opening the sealed bids, formal review) is in ``formal_review.py``.
 """
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ from flask import flash, redirect
 from flask_babel import gettext as _
 
 from ..core.errors import error_page
-from ..extensions import db
-from .operations import BidError
 
 
 def act(form, call, message, target):

@@ -107,8 +107,8 @@ def seed_challenges(context, echo):
 
 
 def _seed_demands(user, bureau) -> int:
-    from . import demand_operations as dops
-    from .demand_models import Demand
+    from ..demands import operations as dops
+    from ..demands.models import Demand
 
     count = 0
     for title, state, reason in DEMANDS:

@@ -16,7 +16,6 @@ from ..core.forms import (BaseForm, BoundedDateTimeLocalField, BoundedDecimalFie
 from ..core.money import MAX_AMOUNT_FEN
 from ..core.numbers import db_id
 from ..core.timeutil import local_to_utc, to_local
-from .demand_operations import DemandData
 from .models import Comparator, plain_decimal
 from .rules import ChallengeData, KpiData, MilestoneData
 
@@ -37,35 +36,9 @@ class _RowForm(Form):
         bind_field = BaseForm.Meta.bind_field
 
 
-def _months(label, **kwargs):
+def months_field(label, **kwargs):
     return BoundedIntegerField(label, validators=[Optional(), NumberRange(min=1, max=600, message=_l("请输入1到600之间的整数"))],
                                min_value=-MAX_SMALL_INT, max_value=MAX_SMALL_INT, render_kw={"min": 1}, **kwargs)
-
-
-class DemandForm(BaseForm):
-    title = StringField(_l("需求名称"), validators=[DataRequired(_l("请填写需求名称")), Length(max=200)])
-    field = SelectField(_l("产业领域"), choices=FIELD_CHOICES, validators=[DataRequired(_l("请选择产业领域"))])
-    problem = TextAreaField(_l("技术难题描述"), validators=[Optional(), Length(max=20000)])
-    core_indicators = TextAreaField(_l("核心指标"), validators=[Optional(), Length(max=5000)])
-    time_limit_months = _months(_l("完成时限（月）"))
-    ip_ownership = TextAreaField(_l("知识产权归属"), validators=[Optional(), Length(max=5000)])
-    own_funding = MoneyField(_l("企业自有资金投入（元）"), validators=[Optional(), non_negative])
-    solver_conditions = TextAreaField(_l("揭榜方条件"), validators=[Optional(), Length(max=5000)])
-    cannot_solve_alone = BooleanField(_l("本单位确认该技术难题无法依靠自身力量解决"))
-    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=100)])
-    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
-
-    # DemandData fields that the form shows under another name
-    RENAMED = {"own_funding_fen": "own_funding"}
-    NULLABLE = ("time_limit_months", "own_funding_fen")
-
-    def to_data(self) -> DemandData:
-        values = {name: getattr(self, self.RENAMED.get(name, name)).data for name in DemandData.FIELDS}
-        return DemandData(**{k: "" if v is None and k not in self.NULLABLE else v for k, v in values.items()})
-
-    def fill_from(self, demand) -> None:
-        for name in DemandData.FIELDS:
-            getattr(self, self.RENAMED.get(name, name)).data = getattr(demand, name)
 
 
 class AttachmentForm(BaseForm):
@@ -114,7 +87,7 @@ class ChallengeForm(BaseForm):
     field = SelectField(_l("产业领域"), choices=FIELD_CHOICES, validators=[DataRequired(_l("请选择产业领域"))])
     issuer_id = SelectField(_l("发榜单位"), coerce=db_id, validators=[InputRequired(_l("请选择发榜单位"))])
     problem_statement = TextAreaField(_l("需要解决的技术问题"), validators=[Optional(), Length(max=20000)])
-    time_limit_months = _months(_l("完成时限（月）"))
+    time_limit_months = months_field(_l("完成时限（月）"))
     support = MoneyField(_l("财政支持金额（元）"), validators=[Optional(), non_negative])
     issuer_funding = MoneyField(_l("发榜方投入（元）"), validators=[Optional(), non_negative])
     ip_terms = TextAreaField(_l("知识产权约定"), validators=[Optional(), Length(max=5000)])

@@ -1,6 +1,6 @@
 """Every state change of a challenge. Nothing here commits; the view commits once.
 
-Demand operations (filing and screening) live in ``demand_operations.py``.
+Demand operations (filing and screening) live in ``app/demands/operations.py``.
 """
 from __future__ import annotations
 

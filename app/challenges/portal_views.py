@@ -14,13 +14,10 @@ from ..core import navigation
 from ..core.pagination import paginate
 from ..core.permissions import load_or_404
 from ..core.timeutil import utcnow
-from ..extensions import db
-from . import operations as ops
 from .forms import PortalSearchForm
 from .models import Challenge
 from .notices import notices_for
 from .queries import PORTAL_STATES, facet_values, portal_select
-from .viewutil import conflict_on_concurrent_change
 
 bp = Blueprint("portal", __name__, url_prefix="/challenges")
 

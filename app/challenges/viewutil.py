@@ -1,25 +1,8 @@
 """Small helpers shared by this package's views."""
 from __future__ import annotations
 
-from functools import wraps
 
-from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
-
-from ..core.errors import error_page
-
-
-def conflict_on_concurrent_change(view):
-    """Someone else changed (or closed) the same challenge meanwhile: 409, nothing saved."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except StaleDataError:
-            return error_page(409, _("该榜单刚刚被其他人修改或已自动截止，本次操作未保存，请刷新页面后重试。"))
-
-    return wrapped
+from ..core.errors import error_page  # noqa: F401  (re-exported for this package's views)
 
 
 def state_history(obj) -> list[dict]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..extensions import db
 from .models import PolicySetting
 
 

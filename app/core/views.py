@@ -5,12 +5,10 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, make_response,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired
 
 from ..auth.models import Role
-from ..extensions import db
 from . import navigation, operations
 from .forms import BaseForm
 from .models import AuditEvent

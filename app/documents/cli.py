@@ -145,7 +145,6 @@ def _issue_from_json(path: Path, doc_type: str, issuer: str, actor_email: str | 
                      out: Path | None) -> None:
     from ..auth.models import User
     from ..core.uow import unit_of_work
-    from ..extensions import db
     from .layout import DocumentContextError
     from .operations import issue_document, store
 

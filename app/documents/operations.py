@@ -12,7 +12,6 @@ store by a failed issue is an unreferenced blob; it is never served.)
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import secrets
 from datetime import date

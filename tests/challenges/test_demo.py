@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from app.challenges.demand_models import Demand
+from app.demands.models import Demand
 from app.challenges.models import Challenge, Publication
 from app.core import demo as core_demo
 from app.documents.models import IssuedDocument

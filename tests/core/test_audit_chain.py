@@ -20,7 +20,7 @@ from app.extensions import db
 def flow(make):
     """A realistic history: accounts, a screened demand, a published challenge, bids
     submitted, opened and reviewed (each step through the operations)."""
-    from app.bids import review_operations as review_ops
+    from app.bids import formal_review as review_ops
 
     make.demand("rejected")
     challenge = make.challenge("published")

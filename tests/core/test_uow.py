@@ -164,7 +164,7 @@ def test_integrity_error_in_an_operation_answers_409(make, bureau, monkeypatch, 
 
 
 def test_stale_data_error_in_an_operation_answers_409(make, login_as, monkeypatch):
-    from app.challenges import demand_views
+    from app.demands import manage_views as demand_views
 
     demand = make.demand("submitted")
     bureau = login_as("bureau")

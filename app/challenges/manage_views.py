@@ -19,7 +19,7 @@ from .forms import FIELD_CHOICES, ChallengeForm, PublishForm, RequiredReasonForm
 from .models import Challenge, ChallengeState
 from .notices import notices_for
 from .queries import state_condition
-from .viewutil import conflict_on_concurrent_change, error_page, state_history
+from .viewutil import error_page, state_history
 
 bp = Blueprint("challenges", __name__, url_prefix="/manage/challenges")
 
@@ -60,7 +60,6 @@ def _render_form(form, challenge=None, *, amend=False, status=200):
 
 @bp.route("/")
 @role_required(Role.BUREAU)
-@conflict_on_concurrent_change
 def index():
     stmt = select(Challenge).order_by(Challenge.id.desc())
     state = request.args.get("state", "")
@@ -76,7 +75,6 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
-@conflict_on_concurrent_change
 def new():
     form = _form()
     if form.validate_on_submit():
@@ -93,7 +91,6 @@ def new():
 
 @bp.route("/<int:challenge_id>")
 @login_required
-@conflict_on_concurrent_change
 def detail(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_follow(current_user):
@@ -106,7 +103,6 @@ def detail(challenge_id):
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
-@conflict_on_concurrent_change
 def edit(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_edit(current_user):
@@ -126,7 +122,6 @@ def edit(challenge_id):
 
 @bp.route("/publish", methods=["POST"])
 @role_required(Role.BUREAU)
-@conflict_on_concurrent_change
 def publish():
     form = PublishForm()
     form.challenge_ids.choices = [SelectChoice(i, str(i)) for i in request.form.getlist("challenge_ids", type=db_id)]
@@ -142,7 +137,6 @@ def publish():
 
 @bp.route("/<int:challenge_id>/amend", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
-@conflict_on_concurrent_change
 def amend(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_amend(current_user):
@@ -164,7 +158,6 @@ def amend(challenge_id):
 
 @bp.route("/<int:challenge_id>/cancel", methods=["POST"])
 @role_required(Role.BUREAU)
-@conflict_on_concurrent_change
 def cancel(challenge_id):
     challenge = _load(challenge_id)
     require(challenge.can_manage(current_user))

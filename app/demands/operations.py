@@ -15,9 +15,9 @@ from ..core.storage import BlobStore
 from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
-from .demand_models import Demand, DemandAttachment, DemandState, can_file_demand
-from .operations import ChallengeConflict, ChallengeError, ChallengeInvalid, create_challenge
-from .rules import ChallengeData, Limits, missing_text, time_limit_problems
+from ..challenges.operations import ChallengeConflict, ChallengeError, ChallengeInvalid, create_challenge
+from ..challenges.rules import ChallengeData, Limits, missing_text, time_limit_problems
+from .models import Demand, DemandAttachment, DemandState, can_file_demand
 
 # Judged by magic bytes (app.core.uploads), never by the file name the browser sends.
 ALLOWED_UPLOADS = {mime: kind for mime, kind in uploads.ALLOWED.items() if mime != "application/zip"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.auth.models import OrgType
-from app.challenges.demand_models import Demand, DemandAttachment, DemandState
+from app.demands.models import Demand, DemandAttachment, DemandState
 from app.challenges.models import Challenge, ChallengeState
 from app.extensions import db
 

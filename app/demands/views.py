@@ -13,11 +13,12 @@ from ..core.pagination import paginate
 from ..core.permissions import load_or_404, require, role_required
 from ..core.storage import BlobStore
 from ..extensions import db
-from . import demand_operations as ops
-from .demand_models import Demand, DemandAttachment, DemandState, can_file_demand
-from .forms import FIELD_CHOICES, AttachmentForm, DemandForm, ReasonForm, RequiredReasonForm
-from .operations import ChallengeError, ChallengeInvalid
-from .viewutil import error_page, state_history
+from . import operations as ops
+from .models import Demand, DemandAttachment, can_file_demand
+from ..challenges.forms import AttachmentForm, ReasonForm
+from ..challenges.operations import ChallengeError, ChallengeInvalid
+from ..challenges.viewutil import error_page, state_history
+from .forms import DemandForm
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
 
@@ -39,13 +40,13 @@ def _attach(form, problems) -> None:
 
 
 def _render_form(form, demand=None, status=200):
-    return render_template("challenges/demand_form.html", form=form, demand=demand), status
+    return render_template("demands/form.html", form=form, demand=demand), status
 
 
 def _detail(demand, status=200, **forms):
     forms.setdefault("upload_form", AttachmentForm())
     forms.setdefault("screen_form", ReasonForm())
-    return render_template("challenges/demand_detail.html", demand=demand, history=state_history(demand),
+    return render_template("demands/detail.html", demand=demand, history=state_history(demand),
                            confirm_form=ReasonForm(), **forms), status
 
 
@@ -54,7 +55,7 @@ def _detail(demand, status=200, **forms):
 def mine():
     stmt = (select(Demand).where(Demand.organisation_id == current_user.organisation_id)
             .order_by(Demand.updated_at.desc(), Demand.id.desc()))
-    return render_template("challenges/demands_mine.html", page=paginate(stmt),
+    return render_template("demands/mine.html", page=paginate(stmt),
                            can_file=can_file_demand(current_user))
 
 
@@ -174,44 +175,3 @@ def delete_attachment(demand_id, attachment_id):
     ops.remove_demand_attachment(item, actor=current_user)
     flash(_("附件已删除"), "success")
     return redirect(url_for("demands.detail", demand_id=demand_id))
-
-
-# -- bureau screening -------------------------------------------------------------
-
-@bp.route("/")
-@role_required(Role.BUREAU)
-def manage_list():
-    stmt = select(Demand).where(Demand.state != DemandState.DRAFT).order_by(Demand.submitted_at.desc(), Demand.id.desc())
-    status = request.args.get("status", "")
-    if status in {s.value for s in DemandState if s is not DemandState.DRAFT}:
-        stmt = stmt.where(Demand.state == DemandState(status))
-    field = request.args.get("field", "")
-    if field:
-        stmt = stmt.where(Demand.field == field)
-    return render_template("challenges/demands_manage.html", page=paginate(stmt), status=status, field=field,
-                           states=[s for s in DemandState if s is not DemandState.DRAFT],
-                           fields=[c.value for c in FIELD_CHOICES if c.value])
-
-
-SCREENING = {
-    "accept": (ops.accept_demand, ReasonForm, _l("需求已采纳，已生成榜单草稿，请完善后发布")),
-    "reject": (ops.reject_demand, RequiredReasonForm, _l("需求未予采纳，理由已告知企业")),
-    "return": (ops.return_demand, RequiredReasonForm, _l("需求已退回企业补充材料")),
-}
-
-
-@bp.route("/<int:demand_id>/<any(accept, reject, return):decision>", methods=["POST"])
-@role_required(Role.BUREAU)
-def screen(demand_id, decision):
-    demand = _load(demand_id)
-    operation, form_class, message = SCREENING[decision]
-    form = form_class()
-    if not form.validate_on_submit():
-        return _detail(demand, 400, screen_form=form)
-    if not demand.can_screen(current_user):
-        return error_page(409, _("该需求当前状态为%(state)s，不能筛选", state=demand.state.label))
-    result = operation(demand, actor=current_user, reason=form.reason.data)
-    flash(str(message), "success")
-    if decision == "accept":
-        return redirect(url_for("challenges.edit", challenge_id=result.id))
-    return redirect(url_for("demands.detail", demand_id=demand.id))
