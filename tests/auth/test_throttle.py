@@ -79,34 +79,41 @@ def test_without_proxy_count_forwarded_headers_are_ignored(app, make, monkeypatc
     assert _attempt(client, user.email, DEFAULT_PASSWORD, forwarded="192.0.2.200").status_code == 429
 
 
+def test_proxy_count_installs_proxyfix_for_exactly_that_many_proxies(app, tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    overrides = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite3",
+                 "UPLOAD_FOLDER": str(tmp_path / "u"), "DOCUMENT_STORE": str(tmp_path / "d")}
+    assert not isinstance(create_app(config_name="testing", overrides=overrides).wsgi_app, ProxyFix)
+    proxied = create_app(config_name="testing", overrides={**overrides, "PROXY_COUNT": 2}).wsgi_app
+    assert isinstance(proxied, ProxyFix) and proxied.x_for == 2 and proxied.x_proto == 2
+    assert proxied.x_host == 0
+
+
 @pytest.fixture
-def proxied_app(app, tmp_path):
-    proxied = create_app(config_name="testing", overrides={
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "PROXY_COUNT": 1,
-        "UPLOAD_FOLDER": str(tmp_path / "u"), "DOCUMENT_STORE": str(tmp_path / "d")})
-    proxied.test_client_class = app.test_client_class
-    return proxied
+def behind_one_proxy(app, monkeypatch):
+    """The app as create_app wires it with PROXY_COUNT=1 (see the test above)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1))
+    return app
 
 
-def test_behind_one_proxy_clients_are_told_apart_by_x_forwarded_for(proxied_app, make):
+def test_behind_one_proxy_clients_are_told_apart_by_x_forwarded_for(behind_one_proxy, make):
     """Behind nginx every request comes from 127.0.0.1: with PROXY_COUNT=1 one client's
     failures no longer lock out the others."""
-    from app.extensions import limiter
-
+    app = behind_one_proxy
     user = make.user(role="applicant")
-    attacker, owner = proxied_app.test_client(), proxied_app.test_client()
-    with proxied_app.app_context():
-        limiter.reset()
-        for _ in range(10):
-            _attempt(attacker, user.email, "Wrong-pass-1", ip="127.0.0.1", forwarded="198.51.100.66")
-        assert _attempt(attacker, user.email, DEFAULT_PASSWORD, ip="127.0.0.1",
-                        forwarded="198.51.100.66").status_code == 429
-        assert _attempt(owner, user.email, DEFAULT_PASSWORD, ip="127.0.0.1",
-                        forwarded="203.0.113.7").status_code == 302
-        # Only the last hop counts: a client cannot prepend a forged address.
-        assert _attempt(app_client := proxied_app.test_client(), user.email, "Wrong-pass-1", ip="127.0.0.1",
-                        forwarded="203.0.113.7, 198.51.100.66").status_code == 429
-        assert app_client is not None
+    attacker, owner = app.test_client(), app.test_client()
+    for _ in range(10):
+        _attempt(attacker, user.email, "Wrong-pass-1", ip="127.0.0.1", forwarded="198.51.100.66")
+    assert _attempt(attacker, user.email, DEFAULT_PASSWORD, ip="127.0.0.1",
+                    forwarded="198.51.100.66").status_code == 429
+    assert _attempt(owner, user.email, DEFAULT_PASSWORD, ip="127.0.0.1",
+                    forwarded="203.0.113.7").status_code == 302
+    # Only the last hop counts: a client cannot prepend a forged address to escape.
+    assert _attempt(app.test_client(), user.email, "Wrong-pass-1", ip="127.0.0.1",
+                    forwarded="203.0.113.7, 198.51.100.66").status_code == 429
 
 
 def test_per_address_limit_message_says_how_long(app, client, monkeypatch):

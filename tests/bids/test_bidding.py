@@ -2,6 +2,8 @@
 eligibility (rules 1, 8, 10) and server-side re-validation of the budget."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -291,3 +293,34 @@ def test_absurd_numbers_are_400_not_a_database_error(make, challenge, applicant,
         assert r.status_code == 400, field
     db.session.expire_all()
     assert bid.fiscal_support_fen is None
+
+
+@pytest.mark.parametrize("field, value", [
+    ("fiscal_support", "1e30"), ("fiscal_support", "Infinity"), ("self_funding", "sNaN"),
+    ("kpis-0-proposed_value", "1e999999"), ("kpis-0-proposed_value", "sNaN"), ("kpis-0-proposed_value", "-Infinity"),
+    ("milestones-0-due_on", "0001-01-01"), ("milestones-0-due_on", "9999-12-31"),
+    ("milestones-0-tranche_percent", "1e18"), ("member_ids", "9" * 25), ("member_ids", "1e3"),
+])
+def test_one_hostile_value_in_a_valid_bid_form_is_400_and_saves_nothing(make, challenge, applicant, as_user,
+                                                                        field, value):
+    b = as_user(applicant)
+    bid = started(b, challenge)
+    url = f"/bids/{bid.id}/edit"
+    assert b.post(url, form_of(bid, make), token_from=url).status_code == 302  # control: the form is valid
+    db.session.expire_all()
+    before = (bid.fiscal_support_fen, bid.updated_at if hasattr(bid, "updated_at") else None)
+    r = b.post(url, form_of(bid, make, **{field: value}), token_from=url)
+    assert r.status_code == 400, field
+    db.session.expire_all()
+    assert (bid.fiscal_support_fen, bid.updated_at if hasattr(bid, "updated_at") else None) == before
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999", "1e3", "-1"])
+def test_tampered_base_version_is_refused_not_a_500(make, challenge, applicant, as_user, value):
+    b = as_user(applicant)
+    bid = started(b, challenge)
+    url = f"/bids/{bid.id}/edit"
+    r = b.post(url, form_of(bid, make, action="submit", base_version=value), token_from=url)
+    assert r.status_code in (400, 409)
+    db.session.expire_all()
+    assert bid.state is BidState.DRAFT

@@ -273,3 +273,31 @@ def test_a_concurrent_change_is_a_409_not_a_500(bureau, make, monkeypatch):
     assert response.status_code == 409 and "请刷新页面后重试" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Challenge, c.id).state is ChallengeState.DRAFT
+
+
+HOSTILE_CHALLENGE_FIELDS = [
+    ("support", v) for v in ("1e999999", "1e30", "1e18", "NaN", "sNaN", "Infinity", "-1", "9" * 5000)
+] + [
+    ("kpis-0-target_value", v) for v in ("1e999999", "1e30", "NaN", "sNaN", "Infinity", "-Infinity", "1e5",
+                                         "0.1234567")
+] + [
+    ("slots", v) for v in ("1e30", "99999999999999999999", "NaN", "²", "-1")
+] + [
+    ("time_limit_months", "1e18"), ("milestones-0-month_offset", "1e30"), ("milestones-0-tranche_percent", "NaN"),
+    ("bid_opens_at", "0001-01-01T00:00"), ("bid_deadline_at", "9999-12-31T23:59"), ("issuer_id", "9" * 25),
+    ("issuer_id", "-1"), ("issuer_id", "1e3"),
+]
+
+
+@pytest.mark.parametrize("field, value", HOSTILE_CHALLENGE_FIELDS)
+def test_one_hostile_number_in_a_valid_challenge_form_is_a_fast_400(bureau, enterprise, field, value):
+    import time
+
+    started = time.perf_counter()
+    data = challenge_form(enterprise.id)
+    assert field in data
+    data[field] = value
+    response = bureau.post("/manage/challenges/new", data)
+    assert time.perf_counter() - started < 0.5
+    assert response.status_code == 400
+    assert _count() == 0
