@@ -39,7 +39,8 @@ __all__ = ["DocumentContextError", "correct_document", "documents_for", "issue_d
 MAX_TITLE = 300
 
 register_labels(
-    actions={"document_issued": _l("发出公文"), "document_corrected": _l("更正公文")},
+    actions={"document_issued": _l("发出公文"), "document_corrected": _l("更正公文"),
+             "documents_exported": _l("打包下载公文")},
     entities={"issued_documents": _l("公文"), "document_counters": _l("公文编号")},
 )
 
@@ -135,3 +136,11 @@ def correct_document(old: IssuedDocument, context: dict, *, actor, reason: str,
     record_event(old, "document_corrected", actor=actor, reason=reason,
                  data={"number": old.number, "corrected_by": new.number})
     return new
+
+
+def record_export(docs, *, actor) -> None:
+    """An export (zip of issued documents) is a security-relevant event: who took which."""
+    from ..core.audit import append_event
+
+    append_event("issued_documents", 0, "documents_exported", actor=actor,
+                 data={"numbers": [d.number for d in docs], "count": len(docs)})

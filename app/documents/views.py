@@ -23,7 +23,7 @@ from ..extensions import db
 from .forms import VerifyUploadForm, ZipForm
 from .issuers import get_issuer
 from .models import IssuedDocument, downloadable_types_condition
-from .operations import store
+from .operations import record_export, store
 from .queries import find_by_sha256, find_by_verify_code
 from .types import all_types
 
@@ -85,6 +85,7 @@ def download_zip():
     docs = db.session.scalars(sa.select(IssuedDocument).where(IssuedDocument.id.in_(ids))).all()
     if len(docs) != len(ids) or not all(doc.can_download(current_user) for doc in docs):
         abort(404)  # as for a single download: no difference between missing and not allowed
+    record_export(docs, actor=current_user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for doc in sorted(docs, key=lambda d: (d.issuer, d.year, d.seq)):

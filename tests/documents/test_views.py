@@ -4,6 +4,9 @@ from __future__ import annotations
 import io
 import zipfile
 
+from app.core.models import AuditEvent
+from app.extensions import db
+
 from app.documents.operations import store
 
 from .helpers import NOTICE_TITLE, issue_notice, issue_publication
@@ -87,6 +90,9 @@ def test_zip_download_holds_the_selected_documents(login_as):
     assert archive.read(a.filename) == store().get(a.sha256)
     again = bureau.post("/documents/zip", {"ids": [str(b.id), str(a.id)]}, token_from="/documents/")
     assert again.data == response.data
+    exports = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "documents_exported")).all()
+    assert len(exports) == 2 and exports[0].actor_id == bureau.user.id   # every export is audited
+    assert sorted(exports[0].data["numbers"]) == sorted([a.number, b.number])
     assert bureau.post("/documents/zip", {}, token_from="/documents/").status_code == 400
     assert bureau.post("/documents/zip", {"ids": ["999999"]}, token_from="/documents/").status_code == 404
     assert bureau.post("/documents/zip", {"ids": ["abc"]}, token_from="/documents/").status_code == 400
