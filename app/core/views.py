@@ -5,6 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, make_response,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired
 
@@ -113,7 +114,8 @@ def policy_settings():
 def audit_log():
     from .audit import visible_events_select
 
-    stmt = visible_events_select(current_user).order_by(AuditEvent.height.desc())
+    stmt = (visible_events_select(current_user).order_by(AuditEvent.height.desc())
+            .options(selectinload(AuditEvent.actor)))
     entity = request.args.get("entity", "").strip()[:64]
     if entity:
         stmt = stmt.where(AuditEvent.entity_type == entity)
