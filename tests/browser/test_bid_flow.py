@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import OrgType, Role
 from app.core.timeutil import frozen_time
@@ -54,7 +55,8 @@ def bid_through_the_form(page, challenge, *, title, fiscal, self_funding, member
         page.click("form[enctype] button[type=submit]")
         assert "签字盖章页.pdf" in page.locator("#attachments").inner_text()
         page.click("button:has-text('重新提交')")  # the new attachment goes into version 2
-        assert "第2版" in page.locator("main").inner_text()
+        expect(page.locator("main")).to_contain_text("第2版")  # waits for the page after the redirect
+        page.wait_for_load_state()
 
 
 def test_three_bids_sealed_opened_and_formally_reviewed(page, make):
@@ -71,7 +73,7 @@ def test_three_bids_sealed_opened_and_formally_reviewed(page, make):
     login(page, hpu)
     bid_through_the_form(page, challenge, title="高纯氟化钙晶体联合攻关", fiscal="2,000,000",
                          self_funding="2,000,000", members=partners, shot="bid_flow_1_consortium_form")
-    assert "龙佰集团股份有限公司" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("龙佰集团股份有限公司")
     screenshot(page, "bid_flow_2_consortium_submitted")
     logout(page)
     login(page, zzu)

@@ -298,6 +298,6 @@ def test_one_hostile_number_in_a_valid_challenge_form_is_a_fast_400(bureau, ente
     assert field in data
     data[field] = value
     response = bureau.post("/manage/challenges/new", data)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3.0  # a ceiling (see tests/core/test_hostile_input.py)
     assert response.status_code == 400
     assert _count() == 0

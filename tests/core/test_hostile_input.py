@@ -28,7 +28,10 @@ from tests.test_access_matrix import ROWS
 HOSTILE = ["1e999999", "1e30", "1e18", "-1", "NaN", "sNaN", "Infinity", "\x00", "0001-01-01"]
 QUERY_NAMES = ["page", "q", "state", "status", "field", "district", "sort", "role", "type", "entity",
                "next", "support_min", "support_max", "id", "ids", "challenge_id", "bid_id"]
-MAX_SECONDS = 0.2
+# A ceiling, not a speed goal: it catches the seconds of CPU a non-finite or huge number
+# used to cost (25 s for 1e999990) without flaking on a loaded 2-core CI machine. The
+# milliseconds are measured by benchmarks/hostile_input.py.
+MAX_SECONDS = 3.0
 REFUSED = {400, 401, 403, 404, 405, 409, 413, 429}
 PREFERENCE = ("bureau", "admin", "applicant", "finance", "expert")
 
