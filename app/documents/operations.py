@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event, register_labels
+from ..core.db import savepoint
 from ..core.storage import BlobStore
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db
@@ -91,7 +92,7 @@ def issue_document(doc_type: str, context: dict, *, subject=None, issuer: str = 
 
     issued_on = local_today()
     code = secrets.token_urlsafe(9)
-    with db.session.begin_nested():
+    with savepoint(db.session):  # a real one on SQLite too (see core.db.savepoint)
         seq = allocate_number(issuer, issued_on.year)
         fmt = format_register_number if kind.series else format_number
         number = fmt(get_issuer(issuer)["prefix"], issued_on.year, seq)
