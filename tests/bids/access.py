@@ -24,8 +24,8 @@ def setup(make, users):
     bid_ops.submit_bid(bid, actor=applicant, base_version=1)
     db.session.commit()
     opened = make.bid(make.challenge(state="published"), state="opened")
-    return {"challenge_id": challenge.id, "bid_id": bid.id, "attachment_id": attachment.id,
-            "opened_bid_id": opened.id, "opened_challenge_id": opened.challenge_id}
+    return {"challenge_id": challenge.id, "bid_id": bid.public_id, "attachment_id": attachment.public_id,
+            "opened_bid_id": opened.public_id, "opened_challenge_id": opened.challenge_id}
 
 
 APPLICANT_GET = only({"applicant"})

@@ -19,13 +19,13 @@ def versions(bid_id):
 def test_two_sessions_submitting_at_once_make_one_version(app, make, challenge, applicant):
     bid = make.bid(challenge, user=applicant, state="draft")
     tabs = [logged_in(app, applicant) for _ in range(2)]
-    tokens = [t.token(f"/bids/{bid.id}") for t in tabs]
+    tokens = [t.token(f"/bids/{bid.public_id}") for t in tabs]
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
     def submit(tab, token):
         barrier.wait()
-        response = tab.client.post(f"/bids/{bid.id}/submit", data={"base_version": "0", "csrf_token": token})
+        response = tab.client.post(f"/bids/{bid.public_id}/submit", data={"base_version": "0", "csrf_token": token})
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=submit, args=(t, k)) for t, k in zip(tabs, tokens)]
@@ -43,9 +43,9 @@ def test_two_sessions_submitting_at_once_make_one_version(app, make, challenge, 
 def test_double_click_after_the_first_commit_is_refused(app, make, challenge, applicant):
     bid = make.bid(challenge, user=applicant, state="draft")
     tab = logged_in(app, applicant)
-    token = tab.token(f"/bids/{bid.id}")
-    first = tab.client.post(f"/bids/{bid.id}/submit", data={"base_version": "0", "csrf_token": token})
-    second = tab.client.post(f"/bids/{bid.id}/submit", data={"base_version": "0", "csrf_token": token})
+    token = tab.token(f"/bids/{bid.public_id}")
+    first = tab.client.post(f"/bids/{bid.public_id}/submit", data={"base_version": "0", "csrf_token": token})
+    second = tab.client.post(f"/bids/{bid.public_id}/submit", data={"base_version": "0", "csrf_token": token})
     assert (first.status_code, second.status_code) == (302, 409)
     assert "其他窗口" in second.get_data(as_text=True)
     db.session.expire_all()

@@ -21,7 +21,7 @@ REASON = "未上传加盖单位公章的签字盖章页，材料不齐全"
 def bid_through_the_form(page, challenge, *, title, fiscal, self_funding, members=(), signed=True, shot=None):
     page.click("nav.mainnav >> text=我的揭榜")
     page.locator("tr", has_text=challenge.title).locator("button", has_text="我要揭榜").click()
-    page.wait_for_url(re.compile(r"/bids/\d+/edit$"))
+    page.wait_for_url(re.compile(r"/bids/[\w-]{22}/edit$"))
     page.fill("input[name=title]", title)
     if members:
         page.select_option("select[name=member_ids]", [str(m.id) for m in members])
@@ -45,7 +45,7 @@ def bid_through_the_form(page, challenge, *, title, fiscal, self_funding, member
     if shot:
         screenshot(page, shot)
     page.click("button:has-text('保存并提交')")
-    page.wait_for_url(re.compile(r"/bids/\d+$"))
+    page.wait_for_url(re.compile(r"/bids/[\w-]{22}$"))
     assert "已提交" in page.locator("main h1").inner_text()
     if signed:
         page.select_option("select[name=kind]", "signed")
