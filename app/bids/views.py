@@ -291,7 +291,7 @@ def _upload_limit() -> str:
 
 
 def _user_key() -> str:
-    return f"bid-upload:user:{current_user.get_id()}"
+    return f"bid-upload:user:{current_user.id}"
 
 
 @bp.route(f"/<{TOKEN}:bid>/attachments", methods=["POST"])
