@@ -39,7 +39,8 @@ ROUTES = [
     ("POST", "bids.start", "/bids/start/999999", only({"applicant"}, ok=404)),
     ("GET", "bids.detail", "/bids/{bid_id}", OWNER_ONLY),
     ("GET", "bids.detail", "/bids/{opened_bid_id}", OPENED),
-    ("GET", "bids.detail", "/bids/999999", {**OWNER_ONLY, "applicant": 404}),
+    ("GET", "bids.detail", "/bids/AAAAAAAAAAAAAAAAAAAAAA", {**OWNER_ONLY, "applicant": 404}),
+    ("GET", "bids.detail", "/bids/1", {r: 404 for r in OWNER_ONLY}),  # integer ids are no URLs
     ("GET", "bids.edit", "/bids/{bid_id}/edit", APPLICANT_GET),
     ("GET", "bids.edit", "/bids/{opened_bid_id}/edit", only({"applicant"}, ok=404)),
     ("POST", "bids.edit", "/bids/{bid_id}/edit", only({"applicant"}, ok=400)),
