@@ -117,14 +117,17 @@ def issue_bid_summary(bid, *, actor):
     latest = bid.latest_version
     version = db.session.scalar(sa.select(BidVersion).where(BidVersion.id == latest.id).with_for_update())
     existing = db.session.scalar(sa.select(BidSummary).where(BidSummary.bid_version_id == version.id))
-    if existing is not None:
+    if existing is not None and existing.document is not None:
         return existing.document
+    claim = BidSummary(bid_version_id=version.id)
+    db.session.add(claim)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a colleague is filing (or just filed) this version
+        raise BidConflict(_l("该版本的揭榜申报书刚刚已由他人生成，未重复编号，请刷新页面")) from None
     context = summary_context(bid, version)
     doc = issue_document("bid_summary", context, subject=bid, actor=actor,
                          reason=f"第{version.version_no}版")
-    db.session.add(BidSummary(bid_version_id=version.id, document_id=doc.id))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise BidConflict(_l("该版本的揭榜申报书刚刚已由他人生成，未重复编号，请刷新页面")) from None
+    claim.document_id = doc.id
+    db.session.flush()
     return doc

@@ -406,15 +406,20 @@ def opening_for(challenge) -> BidOpening | None:
 
 class BidSummary(db.Model):
     """The 揭榜申报书 filed for one submitted version: at most one per version, which the
-    database guarantees (two clicks, or two staff at once, never number two documents)."""
+    database guarantees (two clicks, or two staff at once, never number two documents).
+
+    The row claims the version *before* the document is numbered and rendered (so the
+    losing request of a race stops at the UNIQUE constraint, and on SQLite the claim
+    opens the transaction the document's savepoint nests in); ``document_id`` is set in
+    the same transaction, so a committed row always has it."""
 
     __tablename__ = "bid_summaries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bid_version_id: Mapped[int] = mapped_column(sa.ForeignKey("bid_versions.id", ondelete="RESTRICT"),
                                                 unique=True)
-    document_id: Mapped[int] = mapped_column(sa.ForeignKey("issued_documents.id", ondelete="RESTRICT"),
-                                             unique=True)
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("issued_documents.id", ondelete="RESTRICT"),
+                                                    unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version = relationship("BidVersion")

@@ -48,7 +48,7 @@ def upgrade():
         'bid_summaries',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('bid_version_id', sa.Integer(), nullable=False),
-        sa.Column('document_id', sa.Integer(), nullable=False),
+        sa.Column('document_id', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['bid_version_id'], ['bid_versions.id'],
                                 name=op.f('fk_bid_summaries_bid_version_id_bid_versions'), ondelete='RESTRICT'),
