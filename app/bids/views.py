@@ -209,7 +209,7 @@ def edit(bid):
 
     def rerender(exc):
         # The unit of work rolled back: the page shows the stored bid and what was typed.
-        form.attach_problems(exc.problems)
+        form.attach_problems(exc.problems or [("", str(exc))])
         fresh = _load_own(token)
         form.member_ids.choices = _member_choices(fresh)
         return _render_edit(fresh, form, confirm_misses=isinstance(exc, ops.KpiMissesUnconfirmed))[0]
