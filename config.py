@@ -152,6 +152,10 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     MAX_FILE_SIZE = _env_int("MAX_FILE_SIZE", 10 * 1024 * 1024)
     MAX_BID_UPLOAD_TOTAL = _env_int("MAX_BID_UPLOAD_TOTAL", 50 * 1024 * 1024)
+    # Uploads per applicant user (Flask-Limiter syntax); the per-bid total counts removed files.
+    BID_UPLOAD_RATE_LIMIT = os.environ.get("BID_UPLOAD_RATE_LIMIT", "30 per hour")
+    # Unreferenced uploaded files younger than this are never collected (jobs run).
+    BLOB_GC_GRACE_SECONDS = _env_int("BLOB_GC_GRACE_SECONDS", 24 * 3600)
 
     # Time and language
     TIMEZONE = "Asia/Shanghai"

@@ -116,3 +116,7 @@ def register_cli(app: Flask) -> None:
     from .documents.cli import register_documents_cli
 
     register_documents_cli(app)
+
+    from .bids.cli import register_cli as register_bids_cli
+
+    register_bids_cli(app)

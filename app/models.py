@@ -6,7 +6,7 @@ from .core.calendar_models import CalendarDay, CalendarYear  # noqa: F401
 from .demands.models import Demand, DemandAttachment  # noqa: F401
 from .challenges.models import Amendment, Challenge, ChallengeKpi, MilestoneCheckpoint, Publication  # noqa: F401
 from .documents.models import DocumentCounter, IssuedDocument  # noqa: F401
-from .bids.models import Bid, BidAttachment, BidKpiAnswer, BidMember, BidMilestone, BidOpening, BidVersion, FormalReview  # noqa: F401,E501
+from .bids.models import Bid, BidAttachment, BidKpiAnswer, BidMember, BidMilestone, BidOpening, BidSummary, BidVersion, FormalReview  # noqa: F401,E501
 from .core.models import AuditChainHead, JobLock, OutboxMessage  # noqa: F401,E402
 from .notifications.models import FieldFollow, Notification, NotificationOptOut  # noqa: F401,E402
 from .notifications import delivery as _notification_delivery  # noqa: F401,E402  (outbox handlers)

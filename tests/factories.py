@@ -154,10 +154,15 @@ class Factories:
         return BidData(**values)
 
     def bid(self, challenge=None, state="submitted", organisation=None, *, user=None, members=(),
-            bureau=None, reason="缺少签字盖章页", **fields):
+            bureau=None, reason="缺少签字盖章页", signed=None, **fields):
         """A bid in ``state``: "draft", "submitted", "withdrawn", or (opened after the
-        deadline, which is moved to the past) "opened", "passed", "failed"."""
+        deadline, which is moved to the past) "opened", "passed", "failed". ``signed``
+        (default: for "passed") uploads a 签字盖章页 before submitting, which formal
+        review requires for a pass."""
         from datetime import timedelta
+        from io import BytesIO
+
+        from app.bids.models import AttachmentKind
 
         from app.bids import operations as bid_ops
         from app.bids import formal_review as review_ops
@@ -171,6 +176,9 @@ class Factories:
             user = self.user(role=Role.APPLICANT, organisation=organisation)
         bid = bid_ops.start_bid(challenge, actor=user)
         bid_ops.save_bid(bid, self.bid_data(bid, members, **fields), actor=user)
+        if signed or (signed is None and state == "passed"):
+            bid_ops.add_attachment(bid, BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+                                   "签字盖章页.pdf", AttachmentKind.SIGNED, actor=user)
         if state != "draft":
             bid_ops.submit_bid(bid, actor=user, base_version=bid.current_version_no)
         if state == "withdrawn":
@@ -187,7 +195,6 @@ class Factories:
             if state != "opened":
                 passed = state == "passed"
                 review_ops.review_bid(bid, actor=bureau, is_complete=True, is_eligible=True,
-                                      has_signatures=passed, is_passed=passed,
-                                      reason=None if passed else reason)
+                                      is_passed=passed, reason=None if passed else reason)
         db.session.commit()
         return bid

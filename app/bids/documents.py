@@ -101,15 +101,33 @@ def summary_context(bid, version) -> dict:
 def issue_bid_summary(bid, *, actor):
     """Register the summary of the bid's latest submitted version (caller commits).
 
-    One per bid version: when that version is already registered, its record is returned.
-    """
-    from ..documents.operations import documents_for, issue_document
+    One per bid version, guaranteed by the database (``bid_summaries`` is UNIQUE on the
+    version): when that version is already registered its record is returned. Two
+    requests at once: the version row is locked (PostgreSQL), so the second waits and
+    returns the first one's document; where it cannot wait, the unique constraint
+    refuses the second (409) — never two numbered documents."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
 
-    version = bid.latest_version
+    from ..documents.operations import issue_document
+    from ..extensions import db
+    from .models import BidSummary, BidVersion
+    from .operations import BidConflict
+
+    latest = bid.latest_version
+    version = db.session.scalar(sa.select(BidVersion).where(BidVersion.id == latest.id).with_for_update())
+    existing = db.session.scalar(sa.select(BidSummary).where(BidSummary.bid_version_id == version.id))
+    if existing is not None and existing.document is not None:
+        return existing.document
+    claim = BidSummary(bid_version_id=version.id)
+    db.session.add(claim)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a colleague is filing (or just filed) this version
+        raise BidConflict(_l("该版本的揭榜申报书刚刚已由他人生成，未重复编号，请刷新页面")) from None
     context = summary_context(bid, version)
-    title = BID_SUMMARY.title_for(context)
-    for doc in documents_for(bid):
-        if doc.doc_type == "bid_summary" and doc.title == title:
-            return doc
-    return issue_document("bid_summary", context, subject=bid, actor=actor,
-                          reason=f"第{version.version_no}版")
+    doc = issue_document("bid_summary", context, subject=bid, actor=actor,
+                         reason=f"第{version.version_no}版")
+    claim.document_id = doc.id
+    db.session.flush()
+    return doc

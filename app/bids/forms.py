@@ -92,7 +92,34 @@ class BidForm(BaseForm):
     kpis = FieldList(FormField(KpiAnswerRow))
     milestones = FieldList(FormField(MilestoneRow))
     base_version = HiddenField(validators=[InputRequired()])
+    # The bid's revision when the page was loaded (lost-update check on save).
+    revision = HiddenField(validators=[InputRequired()])
+    accept_kpi_misses = BooleanField(_l("我已知悉上述指标承诺值未达到榜单要求，仍然提交"))
     action = HiddenField(default="save")
+
+    # Problems of the operations, by field (others go above the form).
+    ERROR_FIELDS = {"organisation": "member_ids", "fiscal_support": "fiscal_support",
+                    "issuer_funding": "issuer_funding", "self_funding": "self_funding"}
+    TABLES = ("kpis", "milestones")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table_errors: dict[str, list[str]] = {name: [] for name in self.TABLES}
+        self.general_errors: list[str] = []
+
+    def attach_problems(self, problems) -> None:
+        """Rule problems next to their fields (table problems above the table; anything
+        else at the top of the form), so a refused save loses nothing typed."""
+        for key, message in problems:
+            name = self.ERROR_FIELDS.get(key, key)
+            if name in self.table_errors:
+                self.table_errors[name].append(message)
+                continue
+            target = self._fields.get(name)
+            if target is None or name in ("csrf_token", "base_version", "revision", "action"):
+                self.general_errors.append(message)
+            else:
+                target.errors = [*target.errors, message]
 
     def fill_from(self, bid) -> None:
         for name in ("title", "leader_name", "leader_title", "leader_phone", "leader_email", "technical_plan"):
@@ -102,6 +129,7 @@ class BidForm(BaseForm):
         self.self_funding.data = bid.self_funding_fen
         self.member_ids.data = [m.organisation_id for m in bid.members]
         self.base_version.data = str(bid.current_version_no)
+        self.revision.data = str(bid.revision or 0)
         while self.kpis.entries:
             self.kpis.pop_entry()
         for kpi in bid.challenge.kpis:
@@ -135,11 +163,16 @@ class BidForm(BaseForm):
             leader_email=self.leader_email.data or "", technical_plan=self.technical_plan.data or "",
             fiscal_support_fen=self.fiscal_support.data, issuer_funding_fen=self.issuer_funding.data,
             self_funding_fen=self.self_funding.data, member_ids=list(self.member_ids.data or []),
-            kpi_answers=answers, milestones=milestones)
+            kpi_answers=answers, milestones=milestones, revision=_version_number(self.revision.data))
+
+    def validate_revision(self, field):
+        if _version_number(field.data) is None:
+            raise ValidationError(_l("请求无效，请刷新页面后重试"))
 
 
 class SubmitForm(BaseForm):
     base_version = HiddenField(validators=[InputRequired()])
+    accept_kpi_misses = BooleanField(_l("我已知悉上述指标承诺值未达到榜单要求，仍然提交"))
 
     def base_version_number(self) -> int | None:
         return _version_number(self.base_version.data)
@@ -161,7 +194,6 @@ class AttachmentForm(BaseForm):
 class FormalReviewForm(BaseForm):
     is_complete = BooleanField(_l("材料齐全（技术方案、指标响应、预算、里程碑计划完整）"))
     is_eligible = BooleanField(_l("资格符合（非发榜单位、无失信记录、联合体符合规定）"))
-    has_signatures = BooleanField(_l("已上传签字盖章页"))
     outcome = SelectField(_l("审查结论"), choices=[SelectChoice("", _l("请选择")), SelectChoice("pass", _l("通过")),
                                                 SelectChoice("fail", _l("不通过"))],
                           validators=[DataRequired(_l("请选择审查结论"))])

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..core.errors import rerender_on_error
 from ..auth.models import Role
 from ..challenges.models import PUBLIC_STATES, Challenge
 from ..core import navigation
@@ -19,10 +20,12 @@ from ..extensions import db
 from . import formal_review as review_ops
 from .documents import issue_bid_summary
 from .forms import ConfirmForm, FormalReviewForm
-from .models import IN_COMPETITION, Bid, BidOpening
-from .operations import BidError
-from .seal import opened_bids_select, opening_for, submitted_count
+from .models import IN_COMPETITION, PUBLIC_ID_LENGTH, Bid, BidOpening
+from .seal import not_taking_part_count, opened_bids_select, opening_for, submitted_count
+from .snapshots import review_facts, submitted_view
 from .viewutil import act, error_page
+
+TOKEN = f"string(length={PUBLIC_ID_LENGTH})"
 
 bp = Blueprint("bid_review", __name__, url_prefix="/manage/bids")
 
@@ -59,8 +62,12 @@ def challenge_bids(challenge_id):
     opening = opening_for(challenge)
     page = paginate(opened_bids_select().where(Bid.challenge_id == challenge.id)
                     .order_by(Bid.last_submitted_at, Bid.id)) if opening else None
+    # Staff read the submitted version only, never the bidder's working copy.
+    rows = [(bid, submitted_view(bid)) for bid in page.items] if page else []
     return render_template("bids/manage_challenge.html", challenge=challenge, opening=opening, page=page,
-                           count=submitted_count(challenge), now=utcnow(), confirm=ConfirmForm())
+                           rows=rows, count=submitted_count(challenge),
+                           not_taking_part=not_taking_part_count(challenge) if opening else 0,
+                           now=utcnow(), confirm=ConfirmForm())
 
 
 @bp.route("/challenge/<int:challenge_id>/open", methods=["POST"])
@@ -76,45 +83,69 @@ def open_challenge_bids(challenge_id):
                url_for("bid_review.challenge_bids", challenge_id=challenge.id))
 
 
-def _opened_bid(bid_id: int) -> Bid:
-    bid = load_or_404(Bid, bid_id)
-    if not bid.can_view(current_user):
+def _opened_bid(token: str) -> Bid:
+    bid = db.session.scalar(select(Bid).where(Bid.public_id == token))
+    if bid is None or not bid.can_view(current_user) or bid.is_named_member(current_user):
         abort(404)
     return bid
 
 
-@bp.route("/<int:bid_id>/review", methods=["GET", "POST"])
+@bp.route(f"/<{TOKEN}:bid>/review", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
-def review(bid_id):
-    bid = _opened_bid(bid_id)
+def review(bid):
+    token = bid
+    bid = _opened_bid(token)
     if not bid.can_review(current_user):
+        if bid.challenge.is_cancelled:
+            return error_page(409, _("该榜单已撤榜，其申报不开标、不审查"))
         return error_page(409, _("该申报当前状态为“%(s)s”，不能进行形式审查", s=bid.state.label))
     form = FormalReviewForm()
+
+    def rerender(exc):
+        for field, message in exc.problems:
+            getattr(form, field, form.outcome).errors = [*getattr(form, field, form.outcome).errors, message]
+        if not exc.problems:
+            form.outcome.errors = [*form.outcome.errors, str(exc)]
+        return _review_page(_opened_bid(token), form)
+
+    rerender_on_error(rerender)
     if form.validate_on_submit():
-        try:
-            review_ops.review_bid(bid, actor=current_user, is_complete=form.is_complete.data,
-                                  is_eligible=form.is_eligible.data, has_signatures=form.has_signatures.data,
-                                  is_passed=form.outcome.data == "pass", reason=form.reason.data)
-        except BidError as exc:
-            db.session.rollback()  # re-render from the stored state
-            flash(str(exc), "error")
-            bid = _opened_bid(bid_id)
-            return _review_page(bid, form, exc.status)
+        review_ops.review_bid(bid, actor=current_user, is_complete=form.is_complete.data,
+                              is_eligible=form.is_eligible.data, is_passed=form.outcome.data == "pass",
+                              reason=form.reason.data)
         flash(_("形式审查结果已记录"), "success")
         return redirect(url_for("bid_review.challenge_bids", challenge_id=bid.challenge_id))
     status = 400 if form.is_submitted() else 200
-    return _review_page(bid, form, status)
+    return _review_page(bid, form), status
 
 
-def _review_page(bid, form, status):
-    return render_template("bids/review.html", bid=bid, form=form, data=bid.latest_version.snapshot), status
+def _review_page(bid, form):
+    view = submitted_view(bid)
+    return render_template("bids/review.html", bid=bid, form=form, data=view.data, view=view,
+                           facts=review_facts(bid, view), overlaps=_overlaps(bid, view))
 
 
-@bp.route("/<int:bid_id>/summary", methods=["POST"])
+def _overlaps(bid, view) -> list[str]:
+    """Organisations of this bid that also lead, or are members of, another bid that took
+    part in the same challenge (read from the submitted versions)."""
+    notes = []
+    others = db.session.scalars(opened_bids_select().where(Bid.challenge_id == bid.challenge_id,
+                                                           Bid.id != bid.id)).all()
+    for other in others:
+        other_view = submitted_view(other)
+        shared = view.organisation_ids & other_view.organisation_ids
+        for org in view.organisations:
+            if org.id in shared:
+                notes.append(_("%(org)s同时出现在%(lead)s牵头的另一份申报中",
+                               org=org.name, lead=other_view.lead.name))
+    return notes
+
+
+@bp.route(f"/<{TOKEN}:bid>/summary", methods=["POST"])
 @role_required(Role.BUREAU)
-def summary(bid_id):
-    bid = _opened_bid(bid_id)
-    require(bid.has_been_submitted)
+def summary(bid):
+    bid = _opened_bid(bid)
+    require(bid.can_file_summary(current_user))
     if not ConfirmForm().validate_on_submit():
         return error_page(400, _("请求无效，请刷新页面后重试"))
     try:
@@ -122,5 +153,5 @@ def summary(bid_id):
     except DocumentContextError as exc:
         return error_page(400, str(exc))
     flash(_("揭榜申报书已生成：%(n)s", n=doc.number), "success")
-    return redirect(url_for("bids.detail", bid_id=bid.id) + "#documents")
+    return redirect(url_for("bids.detail", bid=bid.public_id) + "#documents")
 

@@ -3,6 +3,7 @@ the opening of a challenge's bids and the formal review."""
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -48,9 +49,21 @@ BID_TRANSITIONS = (
 
 # States in which a bid counts as submitted (before the deadline: the count the bureau sees).
 IN_COMPETITION = frozenset({S.SUBMITTED, S.NEEDS_RECONFIRM})
+# States of a bid that was in competition at the deadline (nothing moves a bid between
+# these and the others after the deadline): the only bids the opening unseals.
+TOOK_PART = frozenset({S.SUBMITTED, S.NEEDS_RECONFIRM, S.PASSED, S.FAILED})
 EDITABLE = frozenset({S.DRAFT, S.SUBMITTED, S.NEEDS_RECONFIRM})
 REVIEWABLE = IN_COMPETITION
 SUBMITTED_STATES = ("submitted", "needs_reconfirm", "passed", "failed")
+
+
+PUBLIC_ID_LENGTH = 22
+
+
+def new_public_id() -> str:
+    """A non-guessable identifier for URLs (128 random bits, 22 URL-safe characters):
+    sequential ids would tell any applicant how many bids and files exist."""
+    return secrets.token_urlsafe(16)
 
 
 class AttachmentKind(LabelledEnum):
@@ -78,10 +91,14 @@ class Bid(db.Model):
         sa.CheckConstraint(f"state NOT IN {SUBMITTED_STATES!r} OR current_version_no >= 1",
                            name="submitted_has_version"),
         sa.CheckConstraint("(state = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_has_time"),
+        sa.CheckConstraint("revision >= 0", name="revision_non_negative"),
+        sa.CheckConstraint(f"length(public_id) = {PUBLIC_ID_LENGTH}", name="public_id_length"),
     )
     __transitions__ = BID_TRANSITIONS
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Every URL names a bid by this token; the integer id stays internal.
+    public_id: Mapped[str] = mapped_column(sa.String(PUBLIC_ID_LENGTH), unique=True, default=new_public_id)
     challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id", ondelete="RESTRICT"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"),
                                                  index=True)
@@ -97,6 +114,9 @@ class Bid(db.Model):
     issuer_funding_fen: Mapped[int | None] = mapped_column(Money)
     self_funding_fen: Mapped[int | None] = mapped_column(Money)
     current_version_no: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Bumped by every save of the working copy: a form saved from a stale page (another
+    # tab saved meanwhile) is refused instead of silently overwriting (lost update).
+    revision: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     last_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -128,7 +148,10 @@ class Bid(db.Model):
 
     @property
     def stored_bytes(self) -> int:
-        return sum(a.size_bytes for a in self.current_attachments)
+        """What this bid has put in the store, removed files included (each distinct
+        file once): removing a file does not give its room back, or uploading and
+        removing in turn would fill the disk past the per-bid limit."""
+        return sum({a.sha256: a.size_bytes for a in self.attachments}.values())
 
     @property
     def latest_version(self) -> BidVersion | None:
@@ -137,6 +160,14 @@ class Bid(db.Model):
     @property
     def has_been_submitted(self) -> bool:
         return self.current_version_no >= 1
+
+    @property
+    def took_part(self) -> bool:
+        """In competition (submitted) — at the deadline, when the challenge has closed.
+
+        Withdrawn bids and drafts (even one submitted once, withdrawn and reopened) take
+        no part: the opening leaves them sealed for good."""
+        return self.state in TOOK_PART and self.has_been_submitted
 
     def answer_for(self, kpi_id: int) -> BidKpiAnswer | None:
         return next((a for a in self.kpi_answers if a.kpi_id == kpi_id), None)
@@ -151,14 +182,25 @@ class Bid(db.Model):
         return (getattr(user, "is_authenticated", False) and user.role is Role.APPLICANT
                 and user.organisation_id is not None and user.organisation_id == self.organisation_id)
 
+    def is_named_member(self, user) -> bool:
+        """A user of an organisation the latest submitted version names as a consortium
+        member (read-only access to that version; never to the working copy)."""
+        if not (getattr(user, "is_authenticated", False) and user.role is Role.APPLICANT
+                and user.organisation_id is not None and self.has_been_submitted):
+            return False
+        version = self.latest_version
+        return version is not None and user.organisation_id in version.member_ids
+
     def is_opened(self) -> bool:
-        return opening_for(self.challenge) is not None
+        """The challenge's bids were opened (and this bid was unsealed by it)."""
+        return self.took_part and opening_for(self.challenge) is not None
 
     def can_view(self, user) -> bool:
-        """Owner always; bureau and admin only submitted bids of an opened challenge."""
-        if self.is_owned_by(user):
+        """Owner always; named consortium members their submitted version; bureau and admin
+        only bids that took part, once the challenge's bids are opened."""
+        if self.is_owned_by(user) or self.is_named_member(user):
             return True
-        return (_staff(user) and self.has_been_submitted and self.is_opened())
+        return _staff(user) and self.is_opened()
 
     def can_edit(self, user, now: datetime | None = None) -> bool:
         return (self.is_owned_by(user) and self.state in EDITABLE
@@ -172,13 +214,23 @@ class Bid(db.Model):
         return self.can_edit(user, now) and self.state is BidState.NEEDS_RECONFIRM
 
     def can_file_summary(self, user) -> bool:
-        """Bureau staff file the 揭榜申报书 of an opened, submitted bid."""
+        """Bureau staff file the 揭榜申报书 of an opened bid that took part."""
         return (getattr(user, "is_authenticated", False) and user.role is Role.BUREAU
-                and self.has_been_submitted and self.is_opened())
+                and self.is_opened())
 
     def can_review(self, user) -> bool:
         return (getattr(user, "is_authenticated", False) and user.role is Role.BUREAU
-                and self.state in REVIEWABLE and self.is_opened())
+                and self.state in REVIEWABLE and not self.challenge.is_cancelled and self.is_opened())
+
+    def participation(self, now: datetime | None = None) -> str | None:
+        """What the bidder is told about taking part once the deadline has passed."""
+        challenge = self.challenge
+        if challenge.is_cancelled:
+            return "cancelled"
+        if not challenge.is_past_deadline(now):
+            return None
+        return "took_part" if self.took_part else "not_submitted" if self.state is BidState.DRAFT \
+            else "withdrawn"
 
 
 def _staff(user) -> bool:
@@ -250,9 +302,11 @@ class BidAttachment(db.Model):
     __table_args__ = (
         sa.CheckConstraint("size_bytes > 0", name="not_empty"),
         sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sa.CheckConstraint(f"length(public_id) = {PUBLIC_ID_LENGTH}", name="public_id_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(PUBLIC_ID_LENGTH), unique=True, default=new_public_id)
     bid_id: Mapped[int] = mapped_column(sa.ForeignKey("bids.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[AttachmentKind] = mapped_column(EnumType(AttachmentKind, "bid_attachment_kind"))
     display_name: Mapped[str] = mapped_column(sa.String(200))
@@ -291,6 +345,10 @@ class BidVersion(db.Model):
     @property
     def snapshot(self) -> dict:
         return json.loads(self.snapshot_json)
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m["id"] for m in self.snapshot["members"]]
 
 
 @event.listens_for(BidVersion, "before_update")
@@ -344,3 +402,25 @@ def opening_for(challenge) -> BidOpening | None:
     if challenge is None or challenge.id is None:
         return None
     return db.session.scalar(sa.select(BidOpening).where(BidOpening.challenge_id == challenge.id))
+
+
+class BidSummary(db.Model):
+    """The 揭榜申报书 filed for one submitted version: at most one per version, which the
+    database guarantees (two clicks, or two staff at once, never number two documents).
+
+    The row claims the version *before* the document is numbered and rendered (so the
+    losing request of a race stops at the UNIQUE constraint, and on SQLite the claim
+    opens the transaction the document's savepoint nests in); ``document_id`` is set in
+    the same transaction, so a committed row always has it."""
+
+    __tablename__ = "bid_summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_version_id: Mapped[int] = mapped_column(sa.ForeignKey("bid_versions.id", ondelete="RESTRICT"),
+                                                unique=True)
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("issued_documents.id", ondelete="RESTRICT"),
+                                                    unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version = relationship("BidVersion")
+    document = relationship("IssuedDocument")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import Organisation
 from ..core.errors import AppError, Forbidden, InvalidInput, StateConflict
@@ -50,6 +51,11 @@ class BidConflict(BidError, StateConflict):
     status = 409
 
 
+class KpiMissesUnconfirmed(BidInvalid):
+    """Committed KPI values miss the challenge's targets and the bidder has not yet
+    confirmed submitting them anyway (a warning to confirm, not a refusal)."""
+
+
 @dataclass
 class BidData:
     """The editable content of a bid, as the form (or a test) supplies it."""
@@ -66,6 +72,9 @@ class BidData:
     member_ids: list[int] = field(default_factory=list)
     kpi_answers: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
     milestones: list[rules.PlannedMilestone] = field(default_factory=list)
+    # The bid's ``revision`` the editing page was showing (None: no lost-update check,
+    # for scripts and the demo).
+    revision: int | None = None
 
     SCALARS = ("title", "leader_name", "leader_title", "leader_phone", "leader_email",
                "fiscal_support_fen", "issuer_funding_fen", "self_funding_fen")
@@ -90,19 +99,31 @@ def _move(bid: Bid, to: BidState, actor, reason=None, **data) -> None:
         raise BidConflict(str(exc)) from None
 
 
-# -- eligibility (rules 1 and 8) ------------------------------------------------------
+# -- eligibility (rules 1 and 8, organisation types) ------------------------------------
 
 def eligibility_problems(challenge, lead: Organisation, members: list[Organisation],
                          limits: rules.BidLimits) -> list[rules.Problem]:
+    """Problems with who bids, each on the field it concerns (``organisation`` for the
+    lead unit, ``member_ids`` for consortium members)."""
     problems = rules.issuer_problems(challenge.issuer.credit_code, lead.credit_code,
                                      [m.credit_code for m in members])
+    problems += rules.org_type_problems((lead.name, lead.org_type.value),
+                                        [(m.name, m.org_type.value) for m in members])
     years = limits.bad_credit_lookback_years
     problems += rules.bad_credit_problems(
-        {org.name: [r.recorded_on for r in org.bad_credit_within(years)] for org in [lead, *members]}, years)
-    for org in [lead, *members]:
+        {lead.name: [r.recorded_on for r in lead.bad_credit_within(years)]}, years)
+    problems += rules.bad_credit_problems(
+        {m.name: [r.recorded_on for r in m.bad_credit_within(years)] for m in members}, years, "member_ids")
+    for org, name in [(lead, "organisation")] + [(m, "member_ids") for m in members]:
         if not org.is_active:
-            problems.append(("organisation", _("%(name)s已被停用，不能参与揭榜", name=org.name)))
+            problems.append((name, _("%(name)s已被停用，不能参与揭榜", name=org.name)))
     return problems
+
+
+def take_up_problems(challenge, organisation: Organisation) -> list[rules.Problem]:
+    """Why ``organisation`` may not take up ``challenge`` as lead unit (empty: it may).
+    The portal says so before offering 我要揭榜."""
+    return eligibility_problems(challenge, organisation, [], rules.BidLimits.current())
 
 
 def _check_eligible(challenge, lead, members, limits) -> None:
@@ -142,6 +163,23 @@ def start_bid(challenge, *, actor, now: datetime | None = None) -> Bid:
     return bid
 
 
+def _claim_revision(bid: Bid, base_revision: int | None) -> None:
+    """Lost-update check: the save goes through only if nobody saved since the page was
+    loaded (a conditional UPDATE; on PostgreSQL the second writer waits, then finds the
+    revision moved)."""
+    if base_revision is None:
+        new = (bid.revision or 0) + 1
+        claimed = db.session.execute(update(Bid).where(Bid.id == bid.id).values(revision=Bid.revision + 1)
+                                     .execution_options(synchronize_session=False))
+    else:
+        new = base_revision + 1
+        claimed = db.session.execute(update(Bid).where(Bid.id == bid.id, Bid.revision == base_revision)
+                                     .values(revision=new).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise BidConflict(_("内容已被他人修改，请刷新后再保存"))
+    set_committed_value(bid, "revision", new)
+
+
 def _member_orgs(bid: Bid, member_ids: list[int], limits: rules.BidLimits) -> list[Organisation]:
     problems = rules.consortium_problems(bid.organisation_id, member_ids, limits.max_consortium_members)
     if problems:
@@ -159,10 +197,10 @@ def save_bid(bid: Bid, data: BidData, *, actor, now: datetime | None = None) -> 
     _editable(bid, now)
     limits = rules.BidLimits.current()
     members = _member_orgs(bid, data.member_ids, limits)
-    problems = rules.issuer_problems(bid.challenge.issuer.credit_code, bid.organisation.credit_code,
-                                     [m.credit_code for m in members])
-    if problems:
-        raise BidIneligible(problems[0][1], problems)
+    problems = eligibility_problems(bid.challenge, bid.organisation, members, limits)
+    if problems:  # shown next to their fields on the re-rendered form (400)
+        raise BidInvalid(problems)
+    _claim_revision(bid, data.revision)
     for name in BidData.SCALARS:
         setattr(bid, name, getattr(data, name))
     bid.technical_plan = sanitise_plan(data.technical_plan)
@@ -221,13 +259,37 @@ def completeness_problems(bid: Bid, limits: rules.BidLimits) -> list[rules.Probl
     return problems
 
 
+def kpi_misses(bid: Bid) -> list[tuple]:
+    """(KPI, committed value) pairs of the working copy that miss the challenge's target."""
+    misses = []
+    for kpi in bid.challenge.kpis:
+        answer = bid.answer_for(kpi.id)
+        if answer is not None and answer.proposed_value is not None and \
+                rules.misses_target(kpi.comparator.value, kpi.target_value, answer.proposed_value):
+            misses.append((kpi, answer.proposed_value))
+    return misses
+
+
+def kpi_miss_messages(bid: Bid) -> list[str]:
+    from ..challenges.models import plain_decimal
+
+    return [_("考核指标“%(name)s”承诺%(value)s %(unit)s，未达到榜单要求（%(target)s）",
+              name=kpi.name, value=plain_decimal(value), unit=kpi.unit, target=kpi.target_text)
+            for kpi, value in kpi_misses(bid)]
+
+
 def submit_bid(bid: Bid, *, actor, base_version: int | None, now: datetime | None = None,
-               action: str = "bid_submitted") -> BidVersion:
+               action: str = "bid_submitted", accept_kpi_misses: bool = False) -> BidVersion:
     """Freeze the working copy as version N+1.
 
     ``base_version`` is the version the submitting page was showing. Two tabs (or a
     double click) submitting the same draft both send N; the conditional UPDATE and
     the UNIQUE (bid_id, version_no) constraint let exactly one of them through.
+
+    Resubmitting a submitted bid without any change creates no version: the latest
+    version is returned (its number equals ``base_version``). Committed KPI values that
+    miss the challenge's targets need ``accept_kpi_misses`` (the bidder confirmed the
+    warning); they are not a refusal.
     """
     now = now or utcnow()
     _editable(bid, now)
@@ -235,11 +297,21 @@ def submit_bid(bid: Bid, *, actor, base_version: int | None, now: datetime | Non
         raise BidConflict(_("该申报已在其他窗口提交或修改（当前为第%(n)s版），请刷新页面后再操作",
                             n=bid.current_version_no))
     limits = rules.BidLimits.current()
-    _check_eligible(bid.challenge, bid.organisation, [m.organisation for m in bid.members], limits)
-    problems = completeness_problems(bid, limits)
+    members = [m.organisation for m in bid.members]
+    problems = eligibility_problems(bid.challenge, bid.organisation, members, limits)
+    problems += completeness_problems(bid, limits)
     if problems:
         raise BidInvalid(problems)
     data = snapshot(bid)
+    previous = bid.latest_version
+    if (bid.state is BidState.SUBMITTED and previous is not None
+            and previous.content_sha256 == snapshot_digest(data)):
+        return previous  # 内容无变化: nothing to freeze again
+    if not accept_kpi_misses:
+        misses = kpi_miss_messages(bid)
+        if misses:
+            raise KpiMissesUnconfirmed([("kpis", m) for m in misses] + [
+                ("accept_kpi_misses", _("如确认按上述承诺值提交，请勾选“我已知悉上述指标承诺值未达到榜单要求，仍然提交”后再提交"))])
     new_no = base_version + 1
     claimed = db.session.execute(
         update(Bid).where(Bid.id == bid.id, Bid.current_version_no == base_version)
@@ -260,15 +332,39 @@ def submit_bid(bid: Bid, *, actor, base_version: int | None, now: datetime | Non
         record_event(bid, "bid_resubmitted", actor=actor, data={"version": new_no})
     else:
         _move(bid, BidState.SUBMITTED, actor, None, version=new_no, action=action)
+    _tell_new_members(bid, data, previous)
     return version
 
 
-def reconfirm_bid(bid: Bid, *, actor, base_version: int | None, now: datetime | None = None) -> BidVersion:
+def _tell_new_members(bid: Bid, data: dict, previous: BidVersion | None) -> None:
+    """Organisations a submitted version names as consortium members for the first time
+    hear of it (and can read that version)."""
+    before = set(previous.member_ids) if previous is not None else set()
+    new = [m["id"] for m in data["members"] if m["id"] not in before]
+    if new:
+        notify("bid.member_named", users_of_organisations(new), title=data["title"], bid=bid.public_id,
+               lead=data["lead"]["name"], challenge=bid.challenge.title, version=bid.current_version_no)
+
+
+def overlap_warnings(bid: Bid) -> list[str]:
+    """The bidder's own organisation is also named as a consortium member of another
+    bid on the same challenge (it learnt so from the member notification)."""
+    others = db.session.scalars(select(Bid).where(Bid.challenge_id == bid.challenge_id, Bid.id != bid.id,
+                                                  Bid.current_version_no >= 1)).all()
+    return [_("本单位同时被列为该榜单另一份申报（牵头单位：%(lead)s）的联合体成员；同一单位牵头一份申报又参加另一份，可能在形式审查中被认定为不符合规定",
+              lead=other.organisation.name)
+            for other in others
+            if other.state is not BidState.WITHDRAWN and bid.organisation_id in other.latest_version.member_ids]
+
+
+def reconfirm_bid(bid: Bid, *, actor, base_version: int | None, now: datetime | None = None,
+                  accept_kpi_misses: bool = False) -> BidVersion:
     """After an amendment: confirm the bid against the amended challenge (a new version,
     checked against the amended KPIs and amounts)."""
     if bid.state is not BidState.NEEDS_RECONFIRM:
         raise BidConflict(_("该申报无需重新确认"))
-    return submit_bid(bid, actor=actor, base_version=base_version, now=now, action="bid_reconfirmed")
+    return submit_bid(bid, actor=actor, base_version=base_version, now=now, action="bid_reconfirmed",
+                      accept_kpi_misses=accept_kpi_misses)
 
 
 def withdraw_bid(bid: Bid, *, actor, reason: str | None = None, now: datetime | None = None) -> Bid:
@@ -297,8 +393,19 @@ def mark_needs_reconfirmation(challenge, amendment=None) -> list[Bid]:
         transition(bid, BidState.NEEDS_RECONFIRM, None, _("榜单发布变更，须重新确认申报"),
                    data={"amendment_id": getattr(amendment, "id", None)})
         notify("bid.needs_reconfirm", users_of_organisations([bid.organisation_id]), title=challenge.title,
-               bid_id=bid.id, reason=getattr(amendment, "reason", "") or "",
+               bid=bid.public_id, reason=getattr(amendment, "reason", "") or "",
                deadline=format_local(challenge.bid_deadline_at))
+    return bids
+
+
+def tell_challenge_cancelled(challenge, reason: str = "") -> list[Bid]:
+    """Signal receiver: the challenge was cancelled. Its bids are never opened or reviewed
+    (``open_bids`` and ``review_bid`` refuse); every bidder that has not withdrawn is told."""
+    bids = db.session.scalars(select(Bid).where(Bid.challenge_id == challenge.id,
+                                                Bid.state != BidState.WITHDRAWN)).all()
+    for bid in bids:
+        notify("bid.challenge_cancelled", users_of_organisations([bid.organisation_id]), title=challenge.title,
+               bid=bid.public_id, reason=reason or challenge.cancel_reason or "")
     return bids
 
 
@@ -308,7 +415,8 @@ def add_attachment(bid: Bid, stream, filename: str | None, kind: AttachmentKind,
                    now: datetime | None = None) -> BidAttachment:
     now = now or utcnow()
     _editable(bid, now)
-    checked = files.check_upload(stream, filename, already_stored=bid.stored_bytes)
+    checked = files.check_upload(stream, filename, already_stored=bid.stored_bytes,
+                                 stored_digests={a.sha256 for a in bid.attachments})
     digest = files.store().put(checked.data)
     attachment = BidAttachment(bid=bid, kind=kind, display_name=checked.display_name, sha256=digest,
                                size_bytes=len(checked.data), content_type=checked.content_type,

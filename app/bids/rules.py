@@ -109,12 +109,29 @@ def consortium_problems(lead_id: int, member_ids: list[int], max_members: int) -
     return problems
 
 
+# -- who may bid ------------------------------------------------------------------------
+
+# Enterprises, universities, research institutes and new-type R&D institutes take up
+# challenges (domain.md §2); government bodies never do, alone or in a consortium.
+ELIGIBLE_ORG_TYPES = frozenset({"enterprise", "university", "institute", "new_rd_institute"})
+
+
+def org_type_problems(lead: tuple[str, str], members: list[tuple[str, str]]) -> list[Problem]:
+    """``lead`` and ``members``: (name, organisation type value)."""
+    problems: list[Problem] = []
+    if lead[1] not in ELIGIBLE_ORG_TYPES:
+        problems.append(("organisation", _("%(name)s不是企业、高校、科研院所或新型研发机构，不能揭榜", name=lead[0])))
+    problems += [("member_ids", _("%(name)s不是企业、高校、科研院所或新型研发机构，不能作为联合体成员", name=name))
+                 for name, kind in members if kind not in ELIGIBLE_ORG_TYPES]
+    return problems
+
+
 # -- rule 8 -------------------------------------------------------------------------
 
-def bad_credit_problems(records: dict[str, list[date]], years: int) -> list[Problem]:
+def bad_credit_problems(records: dict[str, list[date]], years: int, field: str = "organisation") -> list[Problem]:
     """``records``: organisation name -> dates of its bad-credit records within the window."""
-    return [("organisation", _("%(name)s在近%(y)s年内有失信记录（%(d)s），不得揭榜（规则8）",
-                               name=name, y=years, d=max(days).isoformat()))
+    return [(field, _("%(name)s在近%(y)s年内有失信记录（%(d)s），不得揭榜（规则8）",
+                      name=name, y=years, d=max(days).isoformat()))
             for name, days in records.items() if days]
 
 
@@ -128,6 +145,14 @@ def kpi_problems(kpi_names: dict[int, str], answers: dict[int, tuple[Decimal | N
         if value is None or not (method or "").strip():
             problems.append(("kpis", _("考核指标“%(name)s”未作答：须填写承诺值和验证方式（规则9）", name=name)))
     return problems
+
+
+def misses_target(comparator: str, target: Decimal, value: Decimal) -> bool:
+    """Whether a committed ``value`` falls short of the KPI's target in its direction
+    (comparator ``ge`` ≥, ``gt`` >, ``le`` ≤, ``lt`` <, ``eq`` =)."""
+    met = {"ge": value >= target, "gt": value > target, "le": value <= target, "lt": value < target,
+           "eq": value == target}[comparator]
+    return not met
 
 
 # -- rule 10 ------------------------------------------------------------------------

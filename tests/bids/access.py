@@ -24,8 +24,8 @@ def setup(make, users):
     bid_ops.submit_bid(bid, actor=applicant, base_version=1)
     db.session.commit()
     opened = make.bid(make.challenge(state="published"), state="opened")
-    return {"challenge_id": challenge.id, "bid_id": bid.id, "attachment_id": attachment.id,
-            "opened_bid_id": opened.id, "opened_challenge_id": opened.challenge_id}
+    return {"challenge_id": challenge.id, "bid_id": bid.public_id, "attachment_id": attachment.public_id,
+            "opened_bid_id": opened.public_id, "opened_challenge_id": opened.challenge_id}
 
 
 APPLICANT_GET = only({"applicant"})
@@ -39,7 +39,8 @@ ROUTES = [
     ("POST", "bids.start", "/bids/start/999999", only({"applicant"}, ok=404)),
     ("GET", "bids.detail", "/bids/{bid_id}", OWNER_ONLY),
     ("GET", "bids.detail", "/bids/{opened_bid_id}", OPENED),
-    ("GET", "bids.detail", "/bids/999999", {**OWNER_ONLY, "applicant": 404}),
+    ("GET", "bids.detail", "/bids/AAAAAAAAAAAAAAAAAAAAAA", {**OWNER_ONLY, "applicant": 404}),
+    ("GET", "bids.detail", "/bids/1", {r: 404 for r in OWNER_ONLY}),  # integer ids are no URLs
     ("GET", "bids.edit", "/bids/{bid_id}/edit", APPLICANT_GET),
     ("GET", "bids.edit", "/bids/{opened_bid_id}/edit", only({"applicant"}, ok=404)),
     ("POST", "bids.edit", "/bids/{bid_id}/edit", only({"applicant"}, ok=400)),

@@ -21,8 +21,8 @@ def bid(make, challenge, applicant):
 
 
 def upload(b, bid, data: bytes, name: str, kind="application"):
-    return b.post(f"/bids/{bid.id}/attachments", {"kind": kind, "file": (io.BytesIO(data), name)},
-                  token_from=f"/bids/{bid.id}", content_type="multipart/form-data")
+    return b.post(f"/bids/{bid.public_id}/attachments", {"kind": kind, "file": (io.BytesIO(data), name)},
+                  token_from=f"/bids/{bid.public_id}", content_type="multipart/form-data")
 
 
 def count():
@@ -48,7 +48,7 @@ def test_pdf_with_chinese_name_is_stored_by_hash_and_served_as_attachment(app, b
     stored = Path(app.config["UPLOAD_FOLDER"]) / "bids" / attachment.sha256[:2] / attachment.sha256
     assert stored.read_bytes() == PDF
     assert Path(app.static_folder) not in stored.parents
-    r = b.get(f"/bids/{bid.id}/attachments/{attachment.id}")
+    r = b.get(f"/bids/{bid.public_id}/attachments/{attachment.public_id}")
     assert r.status_code == 200 and r.data == PDF
     disposition = r.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
@@ -127,13 +127,13 @@ def test_removed_attachment_stays_in_the_submitted_version(make, challenge, appl
     b = as_user(applicant)
     upload(b, bid, PDF, "承诺书.pdf", kind="signed")
     attachment = db.session.scalar(db.select(BidAttachment))
-    assert b.post(f"/bids/{bid.id}/submit", {"base_version": "0"}, token_from=f"/bids/{bid.id}").status_code == 302
-    r = b.post(f"/bids/{bid.id}/attachments/{attachment.id}/remove", {}, token_from=f"/bids/{bid.id}")
+    assert b.post(f"/bids/{bid.public_id}/submit", {"base_version": "0"}, token_from=f"/bids/{bid.public_id}").status_code == 302
+    r = b.post(f"/bids/{bid.public_id}/attachments/{attachment.public_id}/remove", {}, token_from=f"/bids/{bid.public_id}")
     assert r.status_code == 302
     db.session.expire_all()
     assert attachment.removed_at is not None and bid.current_attachments == []
     assert bid.latest_version.snapshot["attachments"][0]["sha256"] == attachment.sha256
-    assert b.get(f"/bids/{bid.id}/attachments/{attachment.id}").status_code == 200
+    assert b.get(f"/bids/{bid.public_id}/attachments/{attachment.public_id}").status_code == 200
 
 
 def test_attachment_of_another_bid_is_404(make, challenge, applicant, as_user):
@@ -143,4 +143,4 @@ def test_attachment_of_another_bid_is_404(make, challenge, applicant, as_user):
     attachment = db.session.scalar(db.select(BidAttachment))
     other = make.bid(challenge)
     other_user = make.user(role="applicant", organisation=other.organisation)
-    assert as_user(other_user).get(f"/bids/{other.id}/attachments/{attachment.id}").status_code == 404
+    assert as_user(other_user).get(f"/bids/{other.public_id}/attachments/{attachment.public_id}").status_code == 404

@@ -59,9 +59,9 @@ def _staff_browsers(app, make):
 
 def _bid_urls(s):
     bid, att = s["bid"], s["attachment"]
-    return [f"/bids/{bid.id}", f"/bids/{bid.id}/versions/1", f"/bids/{bid.id}/versions/2",
-            f"/bids/{bid.id}/versions/1/diff/2", f"/bids/{bid.id}/attachments/{att.id}",
-            f"/bids/{s['other'].id}", f"/bids/{s['draft'].id}", f"/manage/bids/{bid.id}/review"]
+    return [f"/bids/{bid.public_id}", f"/bids/{bid.public_id}/versions/1", f"/bids/{bid.public_id}/versions/2",
+            f"/bids/{bid.public_id}/versions/1/diff/2", f"/bids/{bid.public_id}/attachments/{att.public_id}",
+            f"/bids/{s['other'].id}", f"/bids/{s['draft'].id}", f"/manage/bids/{bid.public_id}/review"]
 
 
 def _leaks(body: str) -> list[str]:
@@ -96,7 +96,7 @@ def test_no_staff_route_leaks_a_bid_before_the_opening(app, make, challenge, sea
                                                     else {403}), (role, url)
     with after_deadline(challenge, 1):      # deadline passed, not yet opened: still sealed
         assert _sweep(app, make, sealed, browsers, users) == []
-        assert browsers["bureau"].get(f"/bids/{sealed['bid'].id}").status_code == 404
+        assert browsers["bureau"].get(f"/bids/{sealed['bid'].public_id}").status_code == 404
 
 
 def test_bureau_sees_only_the_count_before_the_deadline(app, make, challenge, sealed):
@@ -129,18 +129,18 @@ def test_opening_only_after_the_deadline_and_recorded(app, make, challenge, seal
         body = bureau.get(f"/manage/bids/challenge/{challenge.id}").get_data(as_text=True)
         assert "密封标记大学" in body and "密封标记研究院" in body and "密封标记成员公司" in body
         assert "密封标记草稿公司" not in body                 # a draft never reaches the bureau
-        detail = bureau.get(f"/bids/{sealed['bid'].id}").get_data(as_text=True)
+        detail = bureau.get(f"/bids/{sealed['bid'].public_id}").get_data(as_text=True)
         assert "绝密技术路线" in detail and "开标" in detail
-        assert bureau.get(f"/bids/{sealed['draft'].id}").status_code == 404
-        assert bureau.get(f"/bids/{sealed['bid'].id}/attachments/{sealed['attachment'].id}").status_code == 200
-        diff = bureau.get(f"/bids/{sealed['bid'].id}/versions/1/diff/2").get_data(as_text=True)
+        assert bureau.get(f"/bids/{sealed['draft'].public_id}").status_code == 404
+        assert bureau.get(f"/bids/{sealed['bid'].public_id}/attachments/{sealed['attachment'].public_id}").status_code == 200
+        diff = bureau.get(f"/bids/{sealed['bid'].public_id}/versions/1/diff/2").get_data(as_text=True)
         assert "密封标记项目甲第二版" in diff
         log = bureau.get("/admin/audit?entity=bids").get_data(as_text=True)
         assert "密封标记联络员" in log                            # events visible after opening
         draft_events = db.session.scalars(visible_events_select(None).where(
             AuditEvent.entity_type == "bids", AuditEvent.entity_id == sealed["draft"].id)).all()
         assert draft_events == []                                 # a draft's trail never reaches the log
-        assert browsers["finance"].get(f"/bids/{sealed['bid'].id}").status_code == 404
+        assert browsers["finance"].get(f"/bids/{sealed['bid'].public_id}").status_code == 404
 
 
 def test_audit_log_hides_sealed_bid_events(app, make, challenge, sealed):

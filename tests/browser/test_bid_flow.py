@@ -22,10 +22,12 @@ REASON = "未上传加盖单位公章的签字盖章页，材料不齐全"
 def bid_through_the_form(page, challenge, *, title, fiscal, self_funding, members=(), signed=True, shot=None):
     page.click("nav.mainnav >> text=我的揭榜")
     page.locator("tr", has_text=challenge.title).locator("button", has_text="我要揭榜").click()
-    page.wait_for_url(re.compile(r"/bids/\d+/edit$"))
+    page.wait_for_url(re.compile(r"/bids/[\w-]{22}/edit$"))
     page.fill("input[name=title]", title)
-    if members:
-        page.select_option("select[name=member_ids]", [str(m.id) for m in members])
+    for m in members:  # the searchable picker (app/static/js/member_picker.js)
+        page.fill(".member-search", m.name[:4])
+        page.locator(".member-results [role=option]", has_text=m.name).click()
+        assert m.name in page.locator(".member-chips").inner_text()
     page.fill("input[name=leader_name]", "张三")
     page.fill("input[name=leader_title]", "研究员")
     page.fill("input[name=leader_phone]", "0391-2222222")
@@ -46,7 +48,7 @@ def bid_through_the_form(page, challenge, *, title, fiscal, self_funding, member
     if shot:
         screenshot(page, shot)
     page.click("button:has-text('保存并提交')")
-    page.wait_for_url(re.compile(r"/bids/\d+$"))
+    page.wait_for_url(re.compile(r"/bids/[\w-]{22}$"))
     assert "已提交" in page.locator("main h1").inner_text()
     if signed:
         page.select_option("select[name=kind]", "signed")
@@ -107,7 +109,8 @@ def test_three_bids_sealed_opened_and_formally_reviewed(page, make):
             page.check("input[name=is_complete]")
             page.check("input[name=is_eligible]")
             if passed:
-                page.check("input[name=has_signatures]")
+                # 已上传签字盖章页 is a fact the system computes from the submitted version.
+                assert "是" in page.locator("#facts .fact-attachment_signed").inner_text()
                 page.select_option("select[name=outcome]", "pass")
             else:
                 page.select_option("select[name=outcome]", "fail")

@@ -27,7 +27,7 @@ def flow(make):
     early = make.bid(challenge, "submitted")
     make.bid(challenge, "passed")  # moves the deadline, opens the bids, passes this one
     review_ops.review_bid(early, actor=make.user(role="bureau"), is_complete=True, is_eligible=True,
-                          has_signatures=False, is_passed=False, reason="缺少签字盖章页")
+                          is_passed=False, reason="缺少签字盖章页")
     db.session.commit()
     db.session.expire_all()
     return challenge
