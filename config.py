@@ -40,7 +40,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 # Policy defaults from shared/domain.md §4. Each can be overridden per deployment
 # from the admin policy page (rows in ``policy_settings``) without code changes.
-POLICY_DEFAULTS: dict[str, int] = {
+POLICY_DEFAULTS: dict[str, int] = {  # ratios may be Decimal("1.5")
     "max_time_limit_months": 36,            # rule 3
     "min_agreement_total_fen": 5_000_000_00,  # rule 4 (5,000,000 yuan)
     "single_project_cap_fen": 10_000_000_00,  # rule 5 (10,000,000 yuan)
@@ -54,6 +54,9 @@ POLICY_DEFAULTS: dict[str, int] = {
     "acceptance_due_months": 3,             # rule 18
     "min_bid_window_days": 20,              # minimum bid window after publication
     "conflict_lookback_years": 3,           # rule 11
+    # After an amendment, bidders get at least this many days before the deadline to
+    # re-confirm (the deadline is moved later automatically when needed).
+    "reconfirm_min_days": 15,
 }
 
 

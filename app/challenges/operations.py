@@ -23,7 +23,7 @@ from ..extensions import db
 from . import signals
 from .changes import describe_changes
 from .models import Amendment, Challenge, ChallengeKpi, ChallengeState, Comparator, MilestoneCheckpoint, Publication
-from .rules import ChallengeData, Limits, challenge_problems
+from .rules import ChallengeData, Limits, challenge_problems, published_window_problems, reconfirm_deadline
 
 register_labels(
     actions={"challenge_created": _l("新建榜单"), "challenge_updated": _l("修改榜单草稿"),
@@ -157,13 +157,29 @@ def amend_challenge(challenge: Challenge, data: ChallengeData, *, reason: str, a
         old, new = getattr(challenge, name), getattr(data, name)
         if old is not None and new == old.replace(second=0, microsecond=0):
             setattr(data, name, old)
-    problems = challenge_problems(data, now=now, limits=Limits.current(),
-                                  published_at=challenge.published_at)
+    limits = Limits.current()
+    problems = challenge_problems(data, now=now, limits=limits, published_at=challenge.published_at)
+    problems += published_window_problems(challenge, data, now=now)
     if problems:
         raise ChallengeInvalid(problems)
     changes = describe_changes(challenge, data)
     if not changes:
         raise ChallengeInvalid([("reason", _("没有任何字段被修改"))])
+    # Every amendment asks submitted bids to re-confirm: bidders keep at least
+    # ``reconfirm_min_days`` before the deadline, which moves later when needed.
+    extended = reconfirm_deadline(data.bid_deadline_at, now=now, min_days=limits.reconfirm_min_days)
+    if extended != data.bid_deadline_at:
+        requested = data.bid_deadline_at
+        data.bid_deadline_at = extended
+        changes = describe_changes(challenge, data)
+        note = _("因本次变更须由揭榜方重新确认，揭榜截止时间自动顺延至%(new)s（变更后至少保留%(n)s天；"
+                 "原拟定为%(asked)s）", new=format_local(extended), n=limits.reconfirm_min_days,
+                 asked=format_local(requested))
+        for change in changes:
+            if change["field"] == "bid_deadline_at":
+                change["note"] = note
+        if not any(c["field"] == "bid_deadline_at" for c in changes):  # pragma: no cover - always differs
+            raise ChallengeConflict(note)
     _apply(challenge, data)
     amendment = Amendment(challenge=challenge, amended_at=now, amended_by_id=actor.id,
                           reason=reason.strip(),

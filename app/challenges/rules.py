@@ -70,6 +70,7 @@ class Limits:
     min_agreement_total_fen: int
     single_project_cap_fen: int
     min_bid_window_days: int
+    reconfirm_min_days: int = 15
 
     @classmethod
     def current(cls) -> "Limits":
@@ -128,6 +129,36 @@ def window_problems(opens_at: datetime | None, deadline_at: datetime | None, *,
     if deadline_at < published_at + timedelta(days=limits.min_bid_window_days):
         return [("bid_deadline_at", _("揭榜截止时间距发布至少应有%(n)s天", n=limits.min_bid_window_days))]
     return []
+
+
+def published_window_problems(current, data, *, now: datetime) -> list[Problem]:
+    """After publication the deadline only moves later, and an opened window keeps its
+    opening time: an amendment may give bidders more time, never take it away (or
+    break the seal early by pulling the deadline forward)."""
+    problems: list[Problem] = []
+    old_deadline, new_deadline = current.bid_deadline_at, data.bid_deadline_at
+    if old_deadline is not None and new_deadline is not None and new_deadline < old_deadline:
+        from ..core.timeutil import format_local
+
+        problems.append(("bid_deadline_at",
+                         _("榜单发布后揭榜截止时间只能推迟，不能提前（现截止时间为%(old)s）",
+                           old=format_local(old_deadline))))
+    old_opens = current.bid_opens_at
+    if old_opens is not None and old_opens <= now and data.bid_opens_at != old_opens:
+        problems.append(("bid_opens_at", _("揭榜已经开始，开始时间不能再修改")))
+    return problems
+
+
+def reconfirm_deadline(deadline: datetime, *, now: datetime, min_days: int) -> datetime:
+    """The deadline after an amendment: unchanged when bidders still have ``min_days``
+    to re-confirm, else the first day at the same local time of day that leaves them."""
+    earliest = now + timedelta(days=min_days)
+    if deadline >= earliest:
+        return deadline
+    moved = deadline + timedelta(days=(earliest - deadline).days)
+    while moved < earliest:
+        moved += timedelta(days=1)
+    return moved
 
 
 def kpi_problems(kpis) -> list[Problem]:

@@ -1,0 +1,34 @@
+"""challenges ux: decimal policy values (ratios such as 1.5:1)
+
+Revision ID: 0011
+Revises: 0009
+Create Date: 2026-12-02 01:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '0011'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('policy_settings', schema=None) as batch_op:
+        batch_op.alter_column('value', existing_type=sa.BigInteger(), type_=sa.Numeric(20, 4),
+                              existing_nullable=False)
+        batch_op.create_check_constraint('value_non_negative', 'value >= 0')
+
+
+def downgrade():
+    # A fractional ratio cannot be kept as an integer: round it (1.5 -> 2, the stricter value).
+    op.execute("UPDATE policy_settings SET value = CEIL(value) WHERE value <> ROUND(value)"
+               if op.get_bind().dialect.name == "postgresql" else
+               "UPDATE policy_settings SET value = CAST(value AS INTEGER) + 1 "
+               "WHERE value <> CAST(value AS INTEGER)")
+    with op.batch_alter_table('policy_settings', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_policy_settings_value_non_negative'), type_='check')
+        batch_op.alter_column('value', existing_type=sa.Numeric(20, 4), type_=sa.BigInteger(),
+                              existing_nullable=False)
