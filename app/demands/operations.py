@@ -16,7 +16,7 @@ from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
 from ..challenges.operations import ChallengeConflict, ChallengeError, ChallengeInvalid, create_challenge
-from ..challenges.rules import ChallengeData, Limits, missing_text, time_limit_problems
+from ..challenges.rules import ChallengeData, Limits, kpis_from_indicators, missing_text, time_limit_problems
 from .models import Demand, DemandAttachment, DemandState, can_file_demand
 
 # Judged by magic bytes (app.core.uploads), never by the file name the browser sends.
@@ -145,7 +145,7 @@ def accept_demand(demand: Demand, *, actor, reason: str | None = None):
         support_fen=None, issuer_funding_fen=demand.own_funding_fen, ip_terms=demand.ip_ownership,
         eligibility=demand.solver_conditions, contact_name=demand.contact_name,
         contact_phone=demand.contact_phone, contact_email="", bid_opens_at=None,
-        bid_deadline_at=None, slots=1,
+        bid_deadline_at=None, slots=1, kpis=kpis_from_indicators(demand.core_indicators),
     )
     return create_challenge(data, actor=actor, demand=demand, check=False)
 

@@ -1,4 +1,4 @@
-"""challenges ux: decimal policy values (ratios such as 1.5:1)
+"""challenges ux: decimal policy values (ratios such as 1.5:1); draft KPI rows without a target
 
 Revision ID: 0011
 Revises: 0009
@@ -20,9 +20,15 @@ def upgrade():
         batch_op.alter_column('value', existing_type=sa.BigInteger(), type_=sa.Numeric(20, 4),
                               existing_nullable=False)
         batch_op.create_check_constraint('value_non_negative', 'value >= 0')
+    with op.batch_alter_table('challenge_kpis', schema=None) as batch_op:
+        batch_op.alter_column('target_value', existing_type=sa.Numeric(20, 6), nullable=True)
 
 
 def downgrade():
+    # A draft's half-filled KPI row gets a target of 0 (the bureau still has to set it).
+    op.execute("UPDATE challenge_kpis SET target_value = 0 WHERE target_value IS NULL")
+    with op.batch_alter_table('challenge_kpis', schema=None) as batch_op:
+        batch_op.alter_column('target_value', existing_type=sa.Numeric(20, 6), nullable=False)
     # A fractional ratio cannot be kept as an integer: round it (1.5 -> 2, the stricter value).
     op.execute("UPDATE policy_settings SET value = CEIL(value) WHERE value <> ROUND(value)"
                if op.get_bind().dialect.name == "postgresql" else

@@ -56,7 +56,7 @@ def test_enterprise_files_a_draft_then_submits(applicant):
 
 def test_time_limit_over_the_policy_is_refused(applicant):
     response = applicant.post("/demands/new", {**DEMAND_FORM, "time_limit_months": "37"})
-    assert response.status_code == 400 and "完成时限不能超过36个月" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "完成时限不超过36个月" in response.get_data(as_text=True)
     assert db.session.query(Demand).count() == 0
 
 
@@ -171,3 +171,18 @@ def test_uploads_judged_by_content_not_name(applicant, app):
         app.config["MAX_FILE_SIZE"] = old
     assert big.status_code == 413 and "文件超过大小上限" in big.get_data(as_text=True)
     assert db.session.query(DemandAttachment).count() == 0
+
+
+def test_accepting_carries_the_core_indicators_into_kpi_rows(make, login_as):
+    from app.challenges.models import Challenge
+
+    demand = make.demand("submitted", core_indicators="1. CO2矿化固定率≥90%\n2、制品抗压强度不低于30 MPa\n形成发明专利")
+    bureau = login_as("bureau")
+    response = bureau.post(f"/demands/{demand.id}/accept", {"reason": ""}, token_from=f"/demands/{demand.id}")
+    assert response.status_code == 302
+    challenge = db.session.query(Challenge).one()
+    assert [(k.name, k.comparator.value, k.target_value, k.unit) for k in challenge.kpis] == [
+        ("CO2矿化固定率", "ge", 90, "%"), ("制品抗压强度", "ge", 30, "MPa"), ("形成发明专利", "ge", None, "")]
+    page = bureau.get(f"/manage/challenges/{challenge.id}/edit").get_data(as_text=True)
+    assert 'value="CO2矿化固定率"' in page and 'value="形成发明专利"' in page
+    assert "第3项考核指标未填写目标值" in bureau.get(f"/manage/challenges/{challenge.id}").get_data(as_text=True)
