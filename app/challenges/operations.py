@@ -281,5 +281,11 @@ def cancel_challenge(challenge: Challenge, *, actor, reason: str) -> Challenge:
         except TransitionError as exc:
             raise _to_conflict(exc) from None
         challenge.cancel_reason = reason.strip()
+    if challenge.published_at is not None:
+        # Withdrawing a public challenge is announced publicly (撤榜公告), like its publication.
+        from .notices import issue_cancellation_notice
+
+        db.session.flush()
+        issue_cancellation_notice(challenge, reason=reason.strip(), actor=actor)
     signals.challenge_cancelled.send(challenge, reason=reason.strip())
     return challenge

@@ -67,7 +67,7 @@ def detail(challenge_id):
     if not challenge.is_public:
         abort(404)  # drafts and unpublished cancellations do not exist for the public
     return render_template("challenges/portal_detail.html", c=challenge, notices=notices_for(challenge, current_user),
-                           countdown=countdown_text(challenge.bid_deadline_at),
+                           countdown=countdown_text(challenge.bid_deadline_at) if challenge.is_published else "",
                            is_open=challenge.is_open_for_bids())
 
 
