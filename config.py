@@ -200,6 +200,13 @@ class BaseConfig:
 
     POLICY = dict(POLICY_DEFAULTS)
     PAGE_SIZE = 20
+    # The footer of a Chinese government website (shown only when set): 网站标识码,
+    # ICP备案号, 公安机关备案号 (e.g. "豫公网安备 41080002000001号") and 联系我们 (a line of
+    # text: office, telephone, e-mail).
+    SITE_ID_CODE = os.environ.get("SITE_ID_CODE", "")
+    SITE_ICP_RECORD = os.environ.get("SITE_ICP_RECORD", "")
+    SITE_PSB_RECORD = os.environ.get("SITE_PSB_RECORD", "")
+    SITE_CONTACT = os.environ.get("SITE_CONTACT", "")
 
     @classmethod
     def finalise(cls, config: dict, instance_path: str) -> None:

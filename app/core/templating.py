@@ -27,6 +27,9 @@ def register_template_helpers(app):
             "current_path": request.full_path.rstrip("?") if request else "/",
             "audit_head": audit.chain_head,  # called by the footer
             "unread_notifications": _unread_count,
+            "large_text": request.cookies.get("large_text") == "1" if request else False,
+            "site_footer": {key: app.config.get(key, "") for key in
+                            ("SITE_ID_CODE", "SITE_ICP_RECORD", "SITE_PSB_RECORD", "SITE_CONTACT")},
         }
 
     def _unread_count():
