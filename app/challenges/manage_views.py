@@ -21,6 +21,7 @@ from .models import Challenge, ChallengeState
 from .notices import notices_for
 from .queries import state_condition
 from .viewutil import state_history
+from . import todo as _todo  # noqa: F401  (registers the home pages' to-do panels)
 
 bp = Blueprint("challenges", __name__, url_prefix="/manage/challenges")
 
