@@ -154,6 +154,9 @@ class BaseConfig:
     DOCUMENT_STORE = os.environ.get("DOCUMENT_STORE", str(INSTANCE_DIR / "documents"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     MAX_FILE_SIZE = _env_int("MAX_FILE_SIZE", 10 * 1024 * 1024)
+    # Bytes one demand may ever store, removed attachments included, and uploads per user.
+    DEMAND_UPLOAD_QUOTA = _env_int("DEMAND_UPLOAD_QUOTA", 50 * 1024 * 1024)
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per hour")
     MAX_BID_UPLOAD_TOTAL = _env_int("MAX_BID_UPLOAD_TOTAL", 50 * 1024 * 1024)
 
     # Time and language

@@ -12,7 +12,7 @@ from ..core import navigation
 from ..core.pagination import paginate
 from ..core.permissions import load_or_404, require, role_required
 from ..core.storage import BlobStore
-from ..extensions import db
+from ..extensions import db, limiter
 from . import operations as ops
 from .models import Demand, DemandAttachment, can_file_demand
 from ..challenges.forms import AttachmentForm, ReasonForm
@@ -126,8 +126,13 @@ def submit(demand_id):
     return redirect(url_for("demands.detail", demand_id=demand.id))
 
 
+def _uploader_key() -> str:
+    return f"upload:user:{current_user.id if current_user.is_authenticated else request.remote_addr}"
+
+
 @bp.route("/<int:demand_id>/attachments", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=_uploader_key)
 def upload(demand_id):
     demand = _load(demand_id)
     require(demand.is_member(current_user))
@@ -151,7 +156,7 @@ def upload(demand_id):
 def _load_attachment(demand_id: int, attachment_id: int) -> DemandAttachment:
     demand = _load(demand_id)
     attachment = load_or_404(DemandAttachment, attachment_id)
-    if attachment.demand_id != demand.id:
+    if attachment.demand_id != demand.id or attachment.is_removed:
         abort(404)
     return attachment
 

@@ -1,4 +1,5 @@
-"""challenges ux: decimal policy values (ratios such as 1.5:1); draft KPI rows without a target
+"""challenges ux: decimal policy values (ratios such as 1.5:1); draft KPI rows without a
+target; removed demand attachments kept (they count against the demand's quota)
 
 Revision ID: 0011
 Revises: 0009
@@ -22,9 +23,22 @@ def upgrade():
         batch_op.create_check_constraint('value_non_negative', 'value >= 0')
     with op.batch_alter_table('challenge_kpis', schema=None) as batch_op:
         batch_op.alter_column('target_value', existing_type=sa.Numeric(20, 6), nullable=True)
+    with op.batch_alter_table('demand_attachments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('removed_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('removed_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_demand_attachments_removed_by_id_users'), 'users',
+                                    ['removed_by_id'], ['id'], ondelete='RESTRICT')
+        batch_op.create_check_constraint('removal_complete', '(removed_at IS NULL) = (removed_by_id IS NULL)')
 
 
 def downgrade():
+    # Removed attachments did not exist before this revision: drop their rows.
+    op.execute("DELETE FROM demand_attachments WHERE removed_at IS NOT NULL")
+    with op.batch_alter_table('demand_attachments', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_demand_attachments_removal_complete'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_demand_attachments_removed_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('removed_by_id')
+        batch_op.drop_column('removed_at')
     # A draft's half-filled KPI row gets a target of 0 (the bureau still has to set it).
     op.execute("UPDATE challenge_kpis SET target_value = 0 WHERE target_value IS NULL")
     with op.batch_alter_table('challenge_kpis', schema=None) as batch_op:

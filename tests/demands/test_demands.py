@@ -186,3 +186,46 @@ def test_accepting_carries_the_core_indicators_into_kpi_rows(make, login_as):
     page = bureau.get(f"/manage/challenges/{challenge.id}/edit").get_data(as_text=True)
     assert 'value="CO2矿化固定率"' in page and 'value="形成发明专利"' in page
     assert "第3项考核指标未填写目标值" in bureau.get(f"/manage/challenges/{challenge.id}").get_data(as_text=True)
+
+
+def _pdf(n: int) -> bytes:
+    return PDF + b"%" + str(n).encode() + b"\n"
+
+
+def test_removed_attachments_count_against_the_quota_and_release_their_blob(applicant, app, monkeypatch):
+    """Issue 9, item 9: upload-remove-upload could fill the store without limit."""
+    import io
+
+    from app.demands.models import referenced_digests_select
+
+    assert applicant.post("/demands/new", DEMAND_FORM).status_code == 302
+    demand = _demand()
+    url = f"/demands/{demand.id}/attachments"
+    monkeypatch.setitem(app.config, "DEMAND_UPLOAD_QUOTA", len(_pdf(1)) * 2 + 1)
+    for n in (1, 2):
+        r = applicant.post(url, {"file": (io.BytesIO(_pdf(n)), f"{n}.pdf")}, content_type="multipart/form-data")
+        assert r.status_code == 302
+        item = db.session.query(DemandAttachment).order_by(DemandAttachment.id.desc()).first()
+        assert applicant.post(f"{url}/{item.id}/delete", {}, token_from=f"/demands/{demand.id}").status_code == 302
+    db.session.expire_all()
+    assert _demand().attachments == [] and len(_demand().all_attachments) == 2
+    # removed files: no longer served, no longer referenced, still counted
+    assert applicant.get(f"{url}/{item.id}").status_code == 404
+    assert item.sha256 not in db.session.scalars(referenced_digests_select()).all()
+    r = applicant.post(url, {"file": (io.BytesIO(_pdf(3)), "3.pdf")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "含已删除的附件" in r.get_data(as_text=True)
+    assert db.session.query(DemandAttachment).count() == 2
+    # a removed file is gone for every action: removing it twice is a 404, not a crash
+    assert applicant.post(f"{url}/{item.id}/delete", {}, token_from=f"/demands/{demand.id}").status_code == 404
+
+
+def test_uploads_are_rate_limited_per_user(applicant, app, monkeypatch, login_as):
+    import io
+
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_LIMIT", "2 per hour")
+    assert applicant.post("/demands/new", DEMAND_FORM).status_code == 302
+    url = f"/demands/{_demand().id}/attachments"
+    statuses = [applicant.post(url, {"file": (io.BytesIO(_pdf(n)), f"{n}.pdf")},
+                               content_type="multipart/form-data").status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert db.session.query(DemandAttachment).count() == 2
