@@ -42,6 +42,7 @@ def test_enterprise_files_a_draft_then_submits(applicant):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "请填写企业自有资金投入" in text and "无法独立解决" in text
+    assert "还需补充 2 项" in text and f"/demands/{demand.id}/edit" in text  # a link to fix it
     assert _demand().state is DemandState.DRAFT
     assert applicant.post(f"/demands/{demand.id}/edit", DEMAND_FORM).status_code == 302
     assert applicant.post(f"/demands/{demand.id}/submit", {}).status_code == 302
@@ -50,6 +51,8 @@ def test_enterprise_files_a_draft_then_submits(applicant):
     assert demand.submitted_at is not None
     # once submitted, the enterprise cannot change it any more
     assert applicant.post(f"/demands/{demand.id}/edit", DEMAND_FORM).status_code == 409
+    again = applicant.post(f"/demands/{demand.id}/submit", {})
+    assert again.status_code == 409 and "不能修改" in again.get_data(as_text=True)
     page = applicant.get("/demands/mine").get_data(as_text=True)
     assert "待筛选" in page and DEMAND_FORM["title"] in page
 
