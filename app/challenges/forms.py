@@ -11,7 +11,7 @@ from wtforms.utils import unset_value
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..core.fields import INDUSTRY_FIELDS
+from ..core.fields import INDUSTRY_FIELDS, field_label
 from ..core.forms import (BaseForm, BoundedDateTimeLocalField, BoundedDecimalField, BoundedIntegerField, MoneyField,
                           RowForm, non_negative)
 from ..core.money import MAX_AMOUNT_FEN
@@ -20,7 +20,7 @@ from ..core.timeutil import local_to_utc, to_local
 from .models import Comparator, plain_decimal
 from .rules import ChallengeData, KpiData, MilestoneData
 
-FIELD_CHOICES = [SelectChoice("", _l("请选择"))] + [SelectChoice(f, f) for f in INDUSTRY_FIELDS]
+FIELD_CHOICES = [SelectChoice("", _l("请选择"))] + [SelectChoice(f, field_label(f)) for f in INDUSTRY_FIELDS]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # One blank row to type into (JavaScript adds more in place; without it, "add a row").
 EXTRA_ROWS = 1

@@ -76,3 +76,18 @@ def test_skip_link_and_focus_styles(client, app):
 
     text = Path(app.static_folder, "css", "site.css").read_text(encoding="utf-8")
     assert ":focus-visible" in text and "word-break: keep-all" in text and "body.large-text" in text
+
+
+def test_english_mode_has_no_yuan_fullwidth_punctuation_or_chinese_filter_options(client, make):
+    c = make.challenge("published")
+    client.get("/lang/en?next=/")
+    page = client.get(f"/challenges/{c.id}").get_data(as_text=True)
+    facts = page.split('class="facts"', 1)[1].split("</dl>", 1)[0]
+    assert "万元" not in facts and "元" not in facts and "（" not in facts and "）" not in facts
+    assert "CNY 3 million (CNY 3,000,000.00)" in facts
+    listing = client.get("/challenges").get_data(as_text=True)
+    options = listing.split('name="field"', 1)[1].split("</select>", 1)[0]
+    assert "新材料" not in options.split('value="新材料"', 1)[1].split("<", 1)[0]
+    assert "万元" not in listing.split('class="challenge-list"', 1)[1]
+    bad = client.get("/challenges?support_min=1e999999").get_data(as_text=True)
+    assert "：" not in bad.split('class="portal-search', 1)[1].split("</form>", 1)[0]
