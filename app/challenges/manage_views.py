@@ -215,8 +215,6 @@ def cancel(challenge_id):
     form = RequiredReasonForm()
     if not form.validate_on_submit():
         return _detail_page(challenge, 400, cancel_form=form)
-    rerender_on_error(lambda exc: (form.reason.errors.extend(m for _f, m in exc.problems),
-                                   _detail_page(db.session.get(Challenge, challenge_id), cancel_form=form)[0])[1])
     ops.cancel_challenge(challenge, actor=current_user, reason=form.reason.data)
     flash(_("榜单已撤销"), "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge.id))
