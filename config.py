@@ -40,7 +40,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 # Policy defaults from shared/domain.md §4. Each can be overridden per deployment
 # from the admin policy page (rows in ``policy_settings``) without code changes.
-POLICY_DEFAULTS: dict[str, int] = {
+POLICY_DEFAULTS: dict[str, int] = {  # ratios may be Decimal("1.5")
     "max_time_limit_months": 36,            # rule 3
     "min_agreement_total_fen": 5_000_000_00,  # rule 4 (5,000,000 yuan)
     "single_project_cap_fen": 10_000_000_00,  # rule 5 (10,000,000 yuan)
@@ -54,6 +54,9 @@ POLICY_DEFAULTS: dict[str, int] = {
     "acceptance_due_months": 3,             # rule 18
     "min_bid_window_days": 20,              # minimum bid window after publication
     "conflict_lookback_years": 3,           # rule 11
+    # After an amendment, bidders get at least this many days before the deadline to
+    # re-confirm (the deadline is moved later automatically when needed).
+    "reconfirm_min_days": 15,
 }
 
 
@@ -151,6 +154,9 @@ class BaseConfig:
     DOCUMENT_STORE = os.environ.get("DOCUMENT_STORE", str(INSTANCE_DIR / "documents"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     MAX_FILE_SIZE = _env_int("MAX_FILE_SIZE", 10 * 1024 * 1024)
+    # Bytes one demand may ever store, removed attachments included, and uploads per user.
+    DEMAND_UPLOAD_QUOTA = _env_int("DEMAND_UPLOAD_QUOTA", 50 * 1024 * 1024)
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per hour")
     MAX_BID_UPLOAD_TOTAL = _env_int("MAX_BID_UPLOAD_TOTAL", 50 * 1024 * 1024)
     # Uploads per applicant user (Flask-Limiter syntax); the per-bid total counts removed files.
     BID_UPLOAD_RATE_LIMIT = os.environ.get("BID_UPLOAD_RATE_LIMIT", "30 per hour")
@@ -201,6 +207,13 @@ class BaseConfig:
 
     POLICY = dict(POLICY_DEFAULTS)
     PAGE_SIZE = 20
+    # The footer of a Chinese government website (shown only when set): 网站标识码,
+    # ICP备案号, 公安机关备案号 (e.g. "豫公网安备 41080002000001号") and 联系我们 (a line of
+    # text: office, telephone, e-mail).
+    SITE_ID_CODE = os.environ.get("SITE_ID_CODE", "")
+    SITE_ICP_RECORD = os.environ.get("SITE_ICP_RECORD", "")
+    SITE_PSB_RECORD = os.environ.get("SITE_PSB_RECORD", "")
+    SITE_CONTACT = os.environ.get("SITE_CONTACT", "")
 
     @classmethod
     def finalise(cls, config: dict, instance_path: str) -> None:

@@ -119,10 +119,11 @@ def _register_blueprints(app):
     from .challenges.portal_views import bp as portal_bp
     from .challenges.manage_views import bp as challenges_bp
     from .core.calendar_views import bp as calendar_bp
+    from .core.portal_views import bp as site_bp
     from .core.views import bp as core_bp
     from .documents.views import bp as documents_bp
     from .notifications.views import bp as notifications_bp
 
     for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp,
-               bids_bp, bid_review_bp, notifications_bp, calendar_bp, experts_bp):
+               bids_bp, bid_review_bp, notifications_bp, calendar_bp, experts_bp, site_bp):
         app.register_blueprint(bp)

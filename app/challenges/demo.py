@@ -89,7 +89,7 @@ def seed_challenges(context, echo):
         existing = Challenge.query.filter_by(title=item["title"]).first()
         if existing is None:
             challenge = ops.create_challenge(data, actor=bureau, check=False)
-        elif existing.state is ChallengeState.DRAFT and existing.demand_id and not existing.kpis:
+        elif existing.state is ChallengeState.DRAFT and existing.demand_id and existing.bid_deadline_at is None:
             # the draft pre-filled from the accepted demo demand: the bureau completes it
             challenge = ops.update_challenge(existing, data, actor=bureau)
         else:

@@ -15,11 +15,13 @@ from ..core.pagination import paginate
 from ..core.permissions import load_or_404, require, role_required
 from ..extensions import db
 from . import operations as ops
-from .forms import FIELD_CHOICES, ChallengeForm, PublishForm, RequiredReasonForm
+from ..core.errors import InvalidInput, rerender_on_error
+from .forms import FIELD_CHOICES, MAX_KPI_ROWS, MAX_MILESTONE_ROWS, ChallengeForm, PublishForm, RequiredReasonForm
 from .models import Challenge, ChallengeState
 from .notices import notices_for
 from .queries import state_condition
-from .viewutil import error_page, state_history
+from .viewutil import state_history
+from . import todo as _todo  # noqa: F401  (registers the home pages' to-do panels)
 
 bp = Blueprint("challenges", __name__, url_prefix="/manage/challenges")
 
@@ -55,12 +57,37 @@ def _form(challenge=None) -> ChallengeForm:
 def _render_form(form, challenge=None, *, amend=False, status=200):
     if status == 200:
         form.add_blank_rows()
-    return render_template("challenges/challenge_form.html", form=form, challenge=challenge, amend=amend), status
+    return render_template("challenges/challenge_form.html", form=form, challenge=challenge, amend=amend,
+                           limits=FORM_LIMITS), status
 
 
-@bp.route("/")
-@role_required(Role.BUREAU)
-def index():
+FORM_LIMITS = {"kpis": MAX_KPI_ROWS, "milestones": MAX_MILESTONE_ROWS}
+
+
+def _save(form, challenge, operation, *, amend=False):
+    """The shared handling of new / edit / amend: "add a row" re-renders with one more
+    row; a form error re-renders with every message; an operation's refusal
+    (InvalidInput) re-renders likewise through the core handler — status 400 and
+    everything typed kept in each case."""
+    if request.method == "POST" and form.add_row_requested(request.form):
+        return _render_form(form, challenge, amend=amend)
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            form.attach_problems([])
+            return _render_form(form, challenge, amend=amend, status=400)
+        return _render_form(form, challenge, amend=amend)
+    challenge_id = challenge.id if challenge else None
+
+    def render(exc):
+        form.attach_problems(exc.problems)
+        stored = db.session.get(Challenge, challenge_id) if challenge_id else None
+        return _render_form(form, stored, amend=amend, status=400)[0]
+
+    rerender_on_error(render)
+    return operation(form.to_data())
+
+
+def _index_page(publish_problems=None, status=200):
     stmt = select(Challenge).order_by(Challenge.id.desc())
     state = request.args.get("state", "")
     if state in {s.value for s in ChallengeState}:
@@ -70,23 +97,43 @@ def index():
         stmt = stmt.where(Challenge.field == field)
     return render_template("challenges/manage_list.html", page=paginate(stmt), state=state, field=field,
                            states=list(ChallengeState), fields=[c.value for c in FIELD_CHOICES if c.value],
-                           publish_form=PublishForm())
+                           publish_form=PublishForm(), publish_problems=publish_problems), status
+
+
+@bp.route("/")
+@role_required(Role.BUREAU)
+def index():
+    return _index_page()
+
+
+def _flash_saved(challenge) -> None:
+    missing = ops.publication_problems(challenge)
+    if missing:
+        flash(_("榜单草稿已保存。发布前还需补充%(n)s项内容，见本页“发布前检查”。", n=len(missing)), "success")
+    else:
+        flash(_("榜单草稿已保存，内容已完整，可以发布"), "success")
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.BUREAU)
 def new():
     form = _form()
-    if form.validate_on_submit():
-        try:
-            challenge = ops.create_challenge(form.to_data(), actor=current_user)
-        except ops.ChallengeInvalid as exc:
-            db.session.rollback()  # re-render from the stored state
-            form.attach_problems(exc.problems)
-            return _render_form(form, status=400)
-        flash(_("榜单草稿已保存"), "success")
+
+    def create(data):
+        challenge = ops.create_challenge(data, actor=current_user)
+        db.session.flush()
+        _flash_saved(challenge)
         return redirect(url_for("challenges.detail", challenge_id=challenge.id))
-    return _render_form(form, status=400 if request.method == "POST" else 200)
+
+    return _save(form, None, create)
+
+
+def _detail_page(challenge, status=200, cancel_form=None):
+    checklist = ops.publication_problems(challenge) if challenge.can_edit(current_user) else []
+    return render_template("challenges/manage_detail.html", c=challenge, history=state_history(challenge),
+                           notices=notices_for(challenge, current_user), publish_form=PublishForm(),
+                           cancel_form=cancel_form or RequiredReasonForm(),
+                           can_manage=challenge.can_manage(current_user), checklist=checklist), status
 
 
 @bp.route("/<int:challenge_id>")
@@ -96,9 +143,7 @@ def detail(challenge_id):
     if not challenge.can_follow(current_user):
         # the internal page (handling history) is for the bureau and the issuer; others read the portal
         return redirect(url_for("portal.detail", challenge_id=challenge.id))
-    return render_template("challenges/manage_detail.html", c=challenge, history=state_history(challenge),
-                           notices=notices_for(challenge, current_user), publish_form=PublishForm(),
-                           cancel_form=RequiredReasonForm(), can_manage=challenge.can_manage(current_user))
+    return _detail_page(challenge)
 
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
@@ -106,18 +151,17 @@ def detail(challenge_id):
 def edit(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_edit(current_user):
-        return error_page(409, str(FROZEN))
+        raise ops.ChallengeConflict(str(FROZEN) if challenge.can_amend(current_user) else _(
+            "“%(title)s”当前状态为%(state)s，只有草稿可以直接修改。", title=challenge.title,
+            state=challenge.display_state.label))
     form = _form(challenge)
-    if form.validate_on_submit():
-        try:
-            ops.update_challenge(challenge, form.to_data(), actor=current_user)
-        except ops.ChallengeInvalid as exc:
-            db.session.rollback()  # re-render from the stored state
-            form.attach_problems(exc.problems)
-            return _render_form(form, challenge, status=400)
-        flash(_("榜单草稿已保存"), "success")
+
+    def update(data):
+        ops.update_challenge(challenge, data, actor=current_user)
+        _flash_saved(challenge)
         return redirect(url_for("challenges.detail", challenge_id=challenge.id))
-    return _render_form(form, challenge, status=400 if request.method == "POST" else 200)
+
+    return _save(form, challenge, update)
 
 
 @bp.route("/publish", methods=["POST"])
@@ -126,8 +170,15 @@ def publish():
     form = PublishForm()
     form.challenge_ids.choices = [SelectChoice(i, str(i)) for i in request.form.getlist("challenge_ids", type=db_id)]
     if not form.validate_on_submit():
-        return error_page(400, _("请至少选择一个榜单"))
+        if not form.challenge_ids.data:
+            # back to the list, which says what to do (not a dead-end error page)
+            return _index_page(publish_problems=[
+                _("没有选择榜单：请在下面的列表中勾选要发布的草稿，再点“发布所选榜单”。")], status=400)
+        raise InvalidInput([(name, m) for name, ms in form.errors.items() for m in ms])
     challenges = [load_or_404(Challenge, i) for i in dict.fromkeys(form.challenge_ids.data)]
+    rerender_on_error(lambda exc: render_template(
+        "challenges/publish_problems.html", by_challenge=getattr(exc, "by_challenge", None) or [],
+        message=str(exc)))
     publication = ops.publish_challenges(challenges, actor=current_user)
     flash(_("已发布%(n)s个榜单，并印发榜单发布公告", n=len(publication.challenges)), "success")
     if len(challenges) == 1:
@@ -140,20 +191,20 @@ def publish():
 def amend(challenge_id):
     challenge = _load(challenge_id)
     if not challenge.can_amend(current_user):
-        return error_page(409, _("只有揭榜截止前的已发布榜单可以变更"))
+        raise ops.ChallengeConflict(_(
+            "“%(title)s”当前状态为%(state)s：只有揭榜截止前的已发布榜单可以发布变更。",
+            title=challenge.title, state=challenge.display_state.label))
     form = _form(challenge)
-    if form.validate_on_submit():
-        try:
-            ops.amend_challenge(challenge, form.to_data(), reason=form.reason.data, actor=current_user)
-        except ops.ChallengeInvalid as exc:
-            db.session.rollback()  # re-render from the stored state
-            form.attach_problems(exc.problems)
-            return _render_form(form, db.session.get(Challenge, challenge_id), amend=True, status=400)
-        except ops.ChallengeError as exc:
-            return error_page(exc.status, str(exc))
+
+    def amend_it(data):
+        amendment = ops.amend_challenge(challenge, data, reason=form.reason.data, actor=current_user)
         flash(_("变更已发布，已提交的揭榜申报需由揭榜方重新确认"), "success")
+        for change in amendment.changes:
+            if change.get("note"):
+                flash(change["note"], "warning")
         return redirect(url_for("challenges.detail", challenge_id=challenge.id))
-    return _render_form(form, challenge, amend=True, status=400 if request.method == "POST" else 200)
+
+    return _save(form, challenge, amend_it, amend=True)
 
 
 @bp.route("/<int:challenge_id>/cancel", methods=["POST"])
@@ -163,7 +214,7 @@ def cancel(challenge_id):
     require(challenge.can_manage(current_user))
     form = RequiredReasonForm()
     if not form.validate_on_submit():
-        return error_page(400, _("撤榜必须填写理由"))
+        return _detail_page(challenge, 400, cancel_form=form)
     ops.cancel_challenge(challenge, actor=current_user, reason=form.reason.data)
     flash(_("榜单已撤销"), "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge.id))

@@ -246,7 +246,8 @@ class ChallengeKpi(db.Model):
     position: Mapped[int] = mapped_column(sa.Integer)
     name: Mapped[str] = mapped_column(sa.String(200))
     comparator: Mapped[Comparator] = mapped_column(EnumType(Comparator, "kpi_comparator"))
-    target_value: Mapped[Decimal] = mapped_column(sa.Numeric(20, 6))
+    # None only in a draft (a half-filled row is kept); publication requires every target.
+    target_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(20, 6))
     unit: Mapped[str] = mapped_column(sa.String(32), default="")
     verification_method: Mapped[str] = mapped_column(sa.Text, default="")
 

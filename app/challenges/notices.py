@@ -70,9 +70,84 @@ def issue_publication_notice(publication, *, actor):
 
 def notices_for(challenge, user) -> list:
     """Issued documents about a challenge that ``user`` may download (the public sees
-    public notices such as the 榜单发布公告)."""
-    if challenge.publication is None:
-        return []
+    public notices such as the 榜单发布公告 and the 撤榜公告)."""
     from ..documents.operations import documents_for
 
-    return [d for d in documents_for(challenge.publication) if d.can_download(user)]
+    docs = list(documents_for(challenge.publication)) if challenge.publication is not None else []
+    docs += list(documents_for(challenge))
+    return [d for d in docs if d.can_download(user)]
+
+
+# -- 撤榜公告 and public notices (通知公告) ---------------------------------------------
+
+def _register_types() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from ..documents.layout import structure_body
+    from ..documents.types import _prepare_notice, _validate_notice, register_type
+
+    def prepare_cancellation(data: dict) -> dict:
+        data["body"] = structure_body(cancellation_body(data))
+        return data
+
+    def validate_cancellation(ctx) -> None:
+        structure_body(cancellation_body(ctx))
+
+    register_type(
+        "challenge_cancellation",
+        label=_l("撤榜公告"),
+        template="notice.html",
+        title="关于撤销“{challenge_title}”榜单的公告",
+        required=("challenge_title", "issuer_name", "published_text", "reason"),
+        public=True,
+        validate=validate_cancellation,
+        prepare=prepare_cancellation,
+        doc="""Public notice that a published challenge is withdrawn (撤榜公告).
+
+Context keys:
+  challenge_title  str  榜单名称
+  issuer_name      str  发榜单位
+  published_text   str  发布日期, e.g. "2026年12月1日"
+  reason           str  撤榜理由 (as recorded)
+  bids_text        optional str — what happens to bids already submitted
+""",
+    )
+    register_type(
+        "public_notice",
+        label=_l("通知（公开）"),
+        template="notice.html",
+        title="{title}",
+        required=("title", "body"),
+        public=True,
+        validate=_validate_notice,
+        prepare=_prepare_notice,
+        doc="""A notice published on the 通知公告 page (e.g. the demand-collection notice); the
+context is that of the ``notice`` type: title, body, optional attachments.""",
+    )
+
+
+def cancellation_body(ctx) -> list:
+    reason = str(ctx["reason"]).strip().rstrip("。") + "。"
+    return [
+        f"我局于{ctx['published_text']}发布的“{ctx['challenge_title']}”榜单（发榜单位：{ctx['issuer_name']}），"
+        f"因以下原因决定撤榜：{reason}",
+        str(ctx.get("bids_text") or "该榜单自本公告发布之日起停止受理揭榜申报，已提交的揭榜申报不再进入评审程序。"),
+        "特此公告。",
+    ]
+
+
+def cancellation_context(challenge, reason: str) -> dict:
+    from ..core.timeutil import chinese_date
+
+    return {"challenge_title": challenge.title, "issuer_name": challenge.issuer.name,
+            "published_text": chinese_date(to_local(challenge.published_at).date()), "reason": reason}
+
+
+def issue_cancellation_notice(challenge, *, reason: str, actor):
+    from ..documents.operations import issue_document
+
+    return issue_document("challenge_cancellation", cancellation_context(challenge, reason), subject=challenge,
+                          issuer="keji", actor=actor)
+
+
+_register_types()

@@ -23,7 +23,7 @@ from ..extensions import db
 from . import signals
 from .changes import describe_changes
 from .models import Amendment, Challenge, ChallengeKpi, ChallengeState, Comparator, MilestoneCheckpoint, Publication
-from .rules import ChallengeData, Limits, challenge_problems
+from .rules import ChallengeData, Limits, challenge_problems, draft_problems, published_window_problems, reconfirm_deadline
 
 register_labels(
     actions={"challenge_created": _l("新建榜单"), "challenge_updated": _l("修改榜单草稿"),
@@ -47,6 +47,16 @@ class ChallengeConflict(ChallengeError, StateConflict):
     """The object is in the wrong state for this operation (HTTP 409)."""
 
     status = 409
+
+
+class PublicationIncomplete(ChallengeInvalid):
+    """Some selected challenges cannot be published yet: ``by_challenge`` lists, per
+    challenge, every problem at once (not only the first), so the page can link to
+    the fix of each."""
+
+    def __init__(self, by_challenge):
+        self.by_challenge = [(c, [(f, str(m)) for f, m in found]) for c, found in by_challenge]
+        super().__init__([(f, f"{c.title}：{m}") for c, found in self.by_challenge for f, m in found])
 
 
 def _to_conflict(exc: TransitionError) -> ChallengeConflict:
@@ -78,9 +88,10 @@ def _sync_rows(rows: list, items: list, model, values) -> None:
 
 
 def create_challenge(data: ChallengeData, *, actor, demand=None, check: bool = True) -> Challenge:
-    """A new draft. ``check=False`` only when pre-filling from an accepted demand."""
+    """A new draft, saved however incomplete (completeness is checked at publication);
+    only values that are wrong, not merely missing, are refused."""
     if check:
-        problems = challenge_problems(data, now=utcnow(), limits=Limits.current())
+        problems = draft_problems(data, limits=Limits.current())
         if problems:
             raise ChallengeInvalid(problems)
     challenge = Challenge(state=ChallengeState.DRAFT, created_by_id=actor.id if actor else None,
@@ -93,15 +104,20 @@ def create_challenge(data: ChallengeData, *, actor, demand=None, check: bool = T
 
 
 def update_challenge(challenge: Challenge, data: ChallengeData, *, actor) -> Challenge:
-    """Edit a draft. Published fields are frozen: use :func:`amend_challenge`."""
+    """Edit a draft (may stay incomplete). Published fields are frozen: use :func:`amend_challenge`."""
     if challenge.state is not ChallengeState.DRAFT:
         raise ChallengeConflict(_("榜单已发布，字段已冻结，不能直接修改；如需变更请使用“发布变更”并说明理由。"))
-    problems = challenge_problems(data, now=utcnow(), limits=Limits.current())
+    problems = draft_problems(data, limits=Limits.current())
     if problems:
         raise ChallengeInvalid(problems)
     _apply(challenge, data)
     record_event(challenge, "challenge_updated", actor=actor)
     return challenge
+
+
+def publication_problems(challenge: Challenge, *, now: datetime | None = None) -> list[tuple[str, str]]:
+    """Everything still missing or wrong before ``challenge`` can be published (all at once)."""
+    return challenge_problems(challenge, now=now or utcnow(), limits=Limits.current())
 
 
 # -- publication ----------------------------------------------------------------
@@ -112,14 +128,17 @@ def publish_challenges(challenges: list[Challenge], *, actor, now: datetime | No
     if not challenges:
         raise ChallengeInvalid([("challenge_ids", _("请至少选择一个榜单"))])
     limits = Limits.current()
-    problems = []
+    by_challenge = []
     for c in challenges:
         if c.state is not ChallengeState.DRAFT:
-            raise ChallengeConflict(_("“%(title)s”当前状态为%(state)s，不能发布", title=c.title,
-                                      state=c.state.label))
-        problems += [(f, f"{c.title}：{m}") for f, m in challenge_problems(c, now=now, limits=limits)]
-    if problems:
-        raise ChallengeInvalid(problems)
+            raise ChallengeConflict(_("“%(title)s”当前状态为%(state)s，不能发布：只有草稿可以发布（已发布的榜单"
+                                      "如需修改请使用“发布变更”）。", title=c.title, state=c.display_state.label))
+    for c in challenges:
+        found = challenge_problems(c, now=now, limits=limits)
+        if found:
+            by_challenge.append((c, found))
+    if by_challenge:
+        raise PublicationIncomplete(by_challenge)
     publication = Publication(published_at=now, published_by_id=actor.id)
     db.session.add(publication)
     for c in challenges:
@@ -157,13 +176,29 @@ def amend_challenge(challenge: Challenge, data: ChallengeData, *, reason: str, a
         old, new = getattr(challenge, name), getattr(data, name)
         if old is not None and new == old.replace(second=0, microsecond=0):
             setattr(data, name, old)
-    problems = challenge_problems(data, now=now, limits=Limits.current(),
-                                  published_at=challenge.published_at)
+    limits = Limits.current()
+    problems = challenge_problems(data, now=now, limits=limits, published_at=challenge.published_at)
+    problems += published_window_problems(challenge, data, now=now)
     if problems:
         raise ChallengeInvalid(problems)
     changes = describe_changes(challenge, data)
     if not changes:
         raise ChallengeInvalid([("reason", _("没有任何字段被修改"))])
+    # Every amendment asks submitted bids to re-confirm: bidders keep at least
+    # ``reconfirm_min_days`` before the deadline, which moves later when needed.
+    extended = reconfirm_deadline(data.bid_deadline_at, now=now, min_days=limits.reconfirm_min_days)
+    if extended != data.bid_deadline_at:
+        requested = data.bid_deadline_at
+        data.bid_deadline_at = extended
+        changes = describe_changes(challenge, data)
+        note = _("因本次变更须由揭榜方重新确认，揭榜截止时间自动顺延至%(new)s（变更后至少保留%(n)s天；"
+                 "原拟定为%(asked)s）", new=format_local(extended), n=limits.reconfirm_min_days,
+                 asked=format_local(requested))
+        for change in changes:
+            if change["field"] == "bid_deadline_at":
+                change["note"] = note
+        if not any(c["field"] == "bid_deadline_at" for c in changes):  # pragma: no cover - always differs
+            raise ChallengeConflict(note)
     _apply(challenge, data)
     amendment = Amendment(challenge=challenge, amended_at=now, amended_by_id=actor.id,
                           reason=reason.strip(),
@@ -246,5 +281,11 @@ def cancel_challenge(challenge: Challenge, *, actor, reason: str) -> Challenge:
         except TransitionError as exc:
             raise _to_conflict(exc) from None
         challenge.cancel_reason = reason.strip()
+    if challenge.published_at is not None:
+        # Withdrawing a public challenge is announced publicly (撤榜公告), like its publication.
+        from .notices import issue_cancellation_notice
+
+        db.session.flush()
+        issue_cancellation_notice(challenge, reason=reason.strip(), actor=actor)
     signals.challenge_cancelled.send(challenge, reason=reason.strip())
     return challenge

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..core import navigation
+from ..core.fields import field_label
 from ..core.pagination import paginate
 from ..core.permissions import load_or_404
 from ..core.timeutil import utcnow
@@ -41,7 +42,7 @@ def countdown_text(deadline: datetime | None, now: datetime | None = None) -> st
 def index():
     form = PortalSearchForm(request.args)
     fields, districts = facet_values()
-    form.field.choices = [SelectChoice("", _("全部领域"))] + [SelectChoice(f, f) for f in fields]
+    form.field.choices = [SelectChoice("", _("全部领域"))] + [SelectChoice(f, field_label(f)) for f in fields]
     form.district.choices = [SelectChoice("", _("全部区县"))] + [SelectChoice(d, d) for d in districts]
     form.status.choices = [SelectChoice("", _("全部状态"))] + [SelectChoice(s.value, s.label) for s in PORTAL_STATES]
     valid = form.validate()
@@ -67,7 +68,7 @@ def detail(challenge_id):
     if not challenge.is_public:
         abort(404)  # drafts and unpublished cancellations do not exist for the public
     return render_template("challenges/portal_detail.html", c=challenge, notices=notices_for(challenge, current_user),
-                           countdown=countdown_text(challenge.bid_deadline_at),
+                           countdown=countdown_text(challenge.bid_deadline_at) if challenge.is_published else "",
                            is_open=challenge.is_open_for_bids())
 
 

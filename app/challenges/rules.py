@@ -7,6 +7,7 @@ request, so the rules are easy to unit-test at their boundaries.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime, timedelta
@@ -70,6 +71,7 @@ class Limits:
     min_agreement_total_fen: int
     single_project_cap_fen: int
     min_bid_window_days: int
+    reconfirm_min_days: int = 15
 
     @classmethod
     def current(cls) -> "Limits":
@@ -86,7 +88,7 @@ def time_limit_problems(months: int | None, limits: Limits) -> list[Problem]:
         return [("time_limit_months", _("完成时限至少为1个月"))]
     if months > limits.max_time_limit_months:
         return [("time_limit_months",
-                 _("完成时限不能超过%(n)s个月", n=limits.max_time_limit_months))]
+                 _("完成时限不超过%(n)s个月", n=limits.max_time_limit_months))]
     return []
 
 
@@ -130,6 +132,36 @@ def window_problems(opens_at: datetime | None, deadline_at: datetime | None, *,
     return []
 
 
+def published_window_problems(current, data, *, now: datetime) -> list[Problem]:
+    """After publication the deadline only moves later, and an opened window keeps its
+    opening time: an amendment may give bidders more time, never take it away (or
+    break the seal early by pulling the deadline forward)."""
+    problems: list[Problem] = []
+    old_deadline, new_deadline = current.bid_deadline_at, data.bid_deadline_at
+    if old_deadline is not None and new_deadline is not None and new_deadline < old_deadline:
+        from ..core.timeutil import format_local
+
+        problems.append(("bid_deadline_at",
+                         _("榜单发布后揭榜截止时间只能推迟，不能提前（现截止时间为%(old)s）",
+                           old=format_local(old_deadline))))
+    old_opens = current.bid_opens_at
+    if old_opens is not None and old_opens <= now and data.bid_opens_at != old_opens:
+        problems.append(("bid_opens_at", _("揭榜已经开始，开始时间不能再修改")))
+    return problems
+
+
+def reconfirm_deadline(deadline: datetime, *, now: datetime, min_days: int) -> datetime:
+    """The deadline after an amendment: unchanged when bidders still have ``min_days``
+    to re-confirm, else the first day at the same local time of day that leaves them."""
+    earliest = now + timedelta(days=min_days)
+    if deadline >= earliest:
+        return deadline
+    moved = deadline + timedelta(days=(earliest - deadline).days)
+    while moved < earliest:
+        moved += timedelta(days=1)
+    return moved
+
+
 def kpi_problems(kpis) -> list[Problem]:
     """Rule 2: at least one KPI; each with a name and a target; names not repeated."""
     if not kpis:
@@ -138,8 +170,12 @@ def kpi_problems(kpis) -> list[Problem]:
     names = [k.name for k in kpis]
     if len(set(names)) != len(names):
         problems.append(("kpis", _("考核指标名称不能重复")))
-    if any(k.target_value is None for k in kpis):
-        problems.append(("kpis", _("每项考核指标都必须填写目标值")))
+    unnamed = [str(i) for i, k in enumerate(kpis, 1) if not (k.name or "").strip()]
+    if unnamed:
+        problems.append(("kpis", _("第%(rows)s项考核指标未填写指标名称", rows="、".join(unnamed))))
+    missing = [str(i) for i, k in enumerate(kpis, 1) if k.target_value is None]
+    if missing:
+        problems.append(("kpis", _("第%(rows)s项考核指标未填写目标值", rows="、".join(missing))))
     return problems
 
 
@@ -148,6 +184,9 @@ def milestone_problems(milestones, *, slots: int, time_limit_months: int | None)
     if not milestones:
         return [("milestones", _("至少设置一个里程碑节点"))]
     problems: list[Problem] = []
+    unnamed = [str(i) for i, m in enumerate(milestones, 1) if not (m.name or "").strip()]
+    if unnamed:
+        problems.append(("milestones", _("第%(rows)s个里程碑节点未填写节点名称", rows="、".join(unnamed))))
     total = sum(m.tranche_percent for m in milestones)
     if total != 100:
         problems.append(("milestones", _("各节点拨付比例之和必须为100%%（当前为%(total)s%%）", total=total)))
@@ -188,6 +227,67 @@ def completeness_problems(c) -> list[Problem]:
         problems.append(("issuer_id", _("请选择发榜单位")))
     if (getattr(c, "slots", None) or 0) < 1:
         problems.append(("slots", _("揭榜名额至少为1个")))
+    return problems
+
+
+_INDICATOR_NUMBERING = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．]|[一二三四五六七八九十]{1,3}[、.．]|[-•·*])\s*")
+_INDICATOR = re.compile(
+    r"^(?P<name>.+?)\s*(?P<op>≥|>=|≧|不低于|不小于|不少于|达到|大于等于|≤|<=|≦|不高于|不大于|不超过|小于等于|"
+    r">|大于|高于|超过|<|小于|低于|=|为|等于)\s*(?P<value>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[^\s，,；;。]{0,16})")
+_OPS = {"≥": "ge", ">=": "ge", "≧": "ge", "不低于": "ge", "不小于": "ge", "不少于": "ge", "达到": "ge",
+        "大于等于": "ge", "≤": "le", "<=": "le", "≦": "le", "不高于": "le", "不大于": "le", "不超过": "le",
+        "小于等于": "le", ">": "gt", "大于": "gt", "高于": "gt", "超过": "gt", "<": "lt", "小于": "lt",
+        "低于": "lt", "=": "eq", "为": "eq", "等于": "eq"}
+
+
+def kpis_from_indicators(text: str, *, max_rows: int = 20, max_name: int = 200) -> list[KpiData]:
+    """The demand's core indicators (one a line, as an enterprise writes them:
+    "1. CO2矿化固定率≥90%") as draft KPI rows. A line with a comparison and a number
+    gives name, comparator, target and unit; any other line becomes a row with only its
+    name, for the bureau to complete (publication requires every target)."""
+    rows: list[KpiData] = []
+    for line in re.split(r"[\r\n；;]+", text or ""):
+        line = _INDICATOR_NUMBERING.sub("", line).strip().rstrip("；;。，,")
+        if not line:
+            continue
+        match = _INDICATOR.match(line)
+        if match and match.group("name").strip():
+            rows.append(KpiData(name=match.group("name").strip()[:max_name], comparator=_OPS[match.group("op")],
+                                target_value=Decimal(match.group("value")), unit=match.group("unit")[:32]))
+        else:
+            rows.append(KpiData(name=line[:max_name], comparator="ge", target_value=None))
+        if len(rows) >= max_rows:
+            break
+    names: set[str] = set()
+    unique = []
+    for row in rows:  # a repeated line would make the draft unsavable (names are unique)
+        if row.name not in names:
+            names.add(row.name)
+            unique.append(row)
+    return unique
+
+
+def draft_problems(c, *, limits: Limits) -> list[Problem]:
+    """What even a draft may not hold: values that are wrong, not merely missing.
+    A draft is saved half-filled; completeness (rule 2) is checked at publication."""
+    problems: list[Problem] = []
+    if getattr(c, "issuer_id", None) is None:
+        problems.append(("issuer_id", _("请选择发榜单位")))
+    if not (getattr(c, "field", None) or "").strip():
+        problems.append(("field", _("请选择产业领域")))
+    if c.time_limit_months is not None:
+        problems += time_limit_problems(c.time_limit_months, limits)
+    if c.support_fen is not None and c.support_fen > limits.single_project_cap_fen:
+        problems += [p for p in funding_problems(c.support_fen, 0, limits) if p[0] == "support_fen"]
+    for name in ("support_fen", "issuer_funding_fen"):
+        value = getattr(c, name)
+        if value is not None and value < 0:
+            problems.append((name, _("金额不能为负数")))
+    if c.bid_opens_at is not None and c.bid_deadline_at is not None and c.bid_deadline_at <= c.bid_opens_at:
+        problems.append(("bid_deadline_at", _("揭榜截止时间必须晚于开始时间")))
+    names = [k.name for k in c.kpis if k.name]
+    if len(set(names)) != len(names):
+        problems.append(("kpis", _("考核指标名称不能重复")))
     return problems
 
 

@@ -52,3 +52,15 @@ def synthetic(seed: str, region: str = "410800", kind: str = "91") -> str:
     rng = random.Random(seed)
     body = kind + region + "".join(rng.choice(ALPHABET[:10] + ALPHABET[10:]) for _ in range(9))
     return body + check_char(body)
+
+
+# The first two characters (登记管理部门 + 机构类别) by kind of organisation, as real
+# codes have them: 91 an enterprise (市场监管), 11 a government organ (机构编制, 机关),
+# 12 a public institution (机构编制, 事业单位: universities, institutes, most new-type
+# R&D institutes).
+CATEGORY_BY_ORG_TYPE = {"enterprise": "91", "government": "11", "university": "12", "institute": "12",
+                        "new_rd_institute": "12"}
+
+
+def category_for(org_type: str) -> str:
+    return CATEGORY_BY_ORG_TYPE.get(org_type, "91")

@@ -94,7 +94,7 @@ def seed_organisations(context, echo):
     for name, short, kind, district, field in rows:
         if Organisation.query.filter_by(name=name).first():
             continue
-        code_kind = "11" if kind is OrgType.GOVERNMENT else "91"  # 11: government organ (机关)
+        code_kind = credit_code.category_for(kind.value)
         create_organisation(
             name=name, short_name=short, org_type=kind, credit_code=credit_code.synthetic(name, kind=code_kind),
             district=district, field=field, is_credit_code_synthetic=True,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DateTimeLocalField, DecimalField, FieldList, FormField, IntegerField,
+from wtforms import (DateField, DateTimeLocalField, DecimalField, FieldList, Form, FormField, IntegerField,
                      StringField, ValidationError)
 from wtforms.validators import StopValidation
 
@@ -23,6 +23,23 @@ class BaseForm(FlaskForm):
             if not structural and _strip not in filters:
                 unbound_field.kwargs["filters"] = (_strip, *filters)
             return unbound_field.bind(form=form, **options)
+
+
+class RowForm(Form):
+    """A plain WTForms form (a table row inside a BaseForm, a GET search form): no CSRF
+    of its own, whitespace stripped like BaseForm, and WTForms' own messages ("Not a
+    valid integer value.") in the user's language through Flask-WTF's translations."""
+
+    class Meta:
+        bind_field = BaseForm.Meta.bind_field
+
+        def get_translations(self, form):
+            from flask import current_app, has_request_context
+            from flask_wtf.i18n import translations
+
+            if has_request_context() and current_app.config.get("WTF_I18N_ENABLED", True):
+                return translations
+            return super().get_translations(form)
 
 
 class _ParsedField:
@@ -142,5 +159,5 @@ def non_negative(form, field):
         raise ValidationError(_l("金额不能为负数"))
 
 
-__all__ = ["BaseForm", "BoundedDateField", "BoundedDateTimeLocalField", "BoundedDecimalField",
+__all__ = ["BaseForm", "RowForm", "BoundedDateField", "BoundedDateTimeLocalField", "BoundedDecimalField",
            "BoundedIntegerField", "MoneyField", "non_negative", "format_yuan"]

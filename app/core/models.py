@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,10 +62,12 @@ class PolicySetting(db.Model):
     """A bureau's override of one policy default from ``config.POLICY_DEFAULTS``."""
 
     __tablename__ = "policy_settings"
+    __table_args__ = (sa.CheckConstraint("value >= 0", name="value_non_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    value: Mapped[int] = mapped_column(sa.BigInteger)
+    # Counts and fen are whole numbers; ratios such as 1.5:1 need decimals.
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(20, 4))
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import audit, money, navigation, timeutil
+from .fields import field_label as _field_label
 
 
 def register_template_helpers(app):
@@ -27,6 +28,9 @@ def register_template_helpers(app):
             "current_path": request.full_path.rstrip("?") if request else "/",
             "audit_head": audit.chain_head,  # called by the footer
             "unread_notifications": _unread_count,
+            "large_text": request.cookies.get("large_text") == "1" if request else False,
+            "site_footer": {key: app.config.get(key, "") for key in
+                            ("SITE_ID_CODE", "SITE_ICP_RECORD", "SITE_PSB_RECORD", "SITE_CONTACT")},
         }
 
     def _unread_count():
@@ -46,9 +50,33 @@ def register_template_helpers(app):
     app.jinja_env.filters["audit_action"] = audit.action_label
     app.jinja_env.filters["audit_entity"] = audit.entity_label
     app.jinja_env.globals["audit_state"] = audit.state_label
-    app.jinja_env.filters["yuan"] = money.format_yuan
-    app.jinja_env.filters["wan"] = money.format_wan
+    def english() -> bool:
+        return str(get_locale()).startswith("en")
+
+    def yuan(fen) -> str:
+        """12,345.67元 in Chinese; CNY 12,345.67 in English."""
+        return "CNY " + money.format_yuan(fen).removesuffix("元") if english() else money.format_yuan(fen)
+
+    def wan(fen) -> str:
+        """300万元 in Chinese; CNY 3 million (or CNY 12,345.67 below a million) in English."""
+        if not english():
+            return money.format_wan(fen)
+        from decimal import Decimal
+
+        if abs(int(fen)) >= 100_000_000:
+            millions = (Decimal(int(fen)) / Decimal(100_000_000)).quantize(Decimal("0.0001")).normalize()
+            return f"CNY {format(millions, 'f')} million"
+        return yuan(fen)
+
+    app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["wan"] = wan
+    # Punctuation around values: full-width in Chinese, ASCII with a space in English.
+    app.jinja_env.filters["paren"] = lambda v: f" ({v})" if english() else f"（{v}）"
+    app.jinja_env.globals["colon"] = lambda: ": " if english() else "："
+    app.jinja_env.filters["field_label"] = _field_label
     app.jinja_env.filters["rmb_upper"] = money.rmb_upper
-    app.jinja_env.filters["local_dt"] = timeutil.format_local
+    app.jinja_env.filters["local_dt"] = lambda v: (
+        f"{timeutil.format_local(v, with_zone=False)} (Beijing time, UTC+8)" if english() and v is not None
+        else timeutil.format_local(v))
     app.jinja_env.filters["local_dt_short"] = lambda v: timeutil.format_local(v, with_zone=False)
     app.jinja_env.filters["cn_date"] = timeutil.chinese_date

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, StringField
@@ -13,11 +14,10 @@ from ..auth.models import Role
 from . import navigation, operations
 from .forms import BaseForm
 from .models import AuditEvent
-from .money import MoneyError, format_yuan, yuan_to_fen
-from .numbers import NumberError, parse_int
 from .pagination import paginate
 from .permissions import role_required
-from .policy import POLICY_LABELS, all_policies, is_money_key
+from .errors import rerender_on_error
+from .policy import POLICY_SPECS, all_policies, display_value, input_value
 from .urls import safe_next
 
 bp = Blueprint("core", __name__)
@@ -60,53 +60,53 @@ def set_language(code):
 
 
 class PolicyForm(BaseForm):
-    key = HiddenField(validators=[DataRequired()])
-    value = StringField(validators=[DataRequired()])
+    key = HiddenField(validators=[DataRequired(_l("未指定要修改的政策参数"))])
+    value = StringField(validators=[DataRequired(_l("请填写参数值"))])
+
+
+def _policy_rows(form=None) -> list[dict]:
+    values = all_policies()
+    rows = []
+    for key, spec in POLICY_SPECS.items():
+        mine = form is not None and form.key.data == key
+        rows.append({
+            "key": key, "label": spec.label, "unit": spec.unit, "value": values[key],
+            "display": display_value(key, values[key]),
+            "input": (form.value.data or "") if mine else input_value(key, values[key]),
+            "range": _("%(low)s 至 %(high)s", low=display_value(key, spec.floor),
+                       high=display_value(key, spec.ceiling)),
+            "default": display_value(key, current_app.config["POLICY"][key]),
+            "errors": [m for f, m in form.problems] if mine and getattr(form, "problems", None) else [],
+        })
+    return rows
 
 
 @bp.route("/admin/policy", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def policy_settings():
     form = PolicyForm()
-    status = 200
     if form.validate_on_submit():
+        def rerender(exc):
+            form.problems = exc.problems
+            unknown = form.key.data not in POLICY_SPECS
+            return render_template("admin/policy.html", rows=_policy_rows(form), form=form,
+                                   general_errors=[m for _f, m in exc.problems] if unknown else [])
+
+        rerender_on_error(rerender)
         key = form.key.data
-        try:
-            if key not in POLICY_LABELS:
-                raise operations.PolicyError(_("未知的政策参数"))
-            raw = form.value.data
-            if is_money_key(key):
-                value = yuan_to_fen(raw)
-            else:
-                try:
-                    value = parse_int(raw, min_value=0, max_value=operations.MAX_POLICY_COUNT)
-                except NumberError:
-                    raise operations.PolicyError(_("请输入非负整数（不超过%(max)s）",
-                                                   max=operations.MAX_POLICY_COUNT)) from None
-            operations.set_policy(key, value, actor=current_user)
-        except (operations.PolicyError, MoneyError) as exc:
-            flash(str(exc), "error")
-            status = 400
+        value = operations.parse_policy_value(key, form.value.data)
+        if operations.set_policy(key, value, actor=current_user) is None:
+            flash(_("“%(label)s”未改变，无需保存", label=POLICY_SPECS[key].label), "info")
         else:
             flash(_("政策参数已更新"), "success")
-            return redirect(url_for("core.policy_settings"))
-    elif request.method == "POST":
-        flash(_("请求无效，请检查输入"), "error")
-        status = 400
-    values = all_policies()
-    rows = [
-        {
-            "key": key,
-            "label": label,
-            "unit": unit,
-            "value": values[key],
-            "display": format_yuan(values[key]) if is_money_key(key) else str(values[key]),
-            "input": str(values[key] // 100) if is_money_key(key) else str(values[key]),
-            "default": current_app.config["POLICY"][key],
-        }
-        for key, (label, unit) in POLICY_LABELS.items()
-    ]
-    return render_template("admin/policy.html", rows=rows, form=form), status
+        return redirect(url_for("core.policy_settings"))
+    if request.method == "POST":
+        problems = [("value", m) for errors in form.errors.values() for m in errors]
+        form.problems = problems or [("value", _("请求无效，请检查输入"))]
+        return render_template("admin/policy.html", rows=_policy_rows(form), form=form,
+                               general_errors=[m for _f, m in form.problems]
+                               if form.key.data not in POLICY_SPECS else []), 400
+    return render_template("admin/policy.html", rows=_policy_rows(), form=form)
 
 
 @bp.route("/admin/audit")

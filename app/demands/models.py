@@ -82,8 +82,13 @@ class Demand(db.Model):
 
     organisation = relationship("Organisation")
     created_by = relationship("User")
-    attachments = relationship("DemandAttachment", back_populates="demand",
-                               order_by="DemandAttachment.id", cascade="all, delete-orphan")
+    # Every file ever uploaded, removed ones included (they count against the quota).
+    all_attachments = relationship("DemandAttachment", back_populates="demand",
+                                   order_by="DemandAttachment.id", cascade="all, delete-orphan")
+    # The files the demand has now (what pages show and screening reads).
+    attachments = relationship("DemandAttachment", order_by="DemandAttachment.id", viewonly=True,
+                               primaryjoin="and_(Demand.id == DemandAttachment.demand_id, "
+                                           "DemandAttachment.removed_at.is_(None))")
     challenge = relationship("Challenge", back_populates="demand", uselist=False)
 
     def __repr__(self) -> str:
@@ -119,6 +124,7 @@ class DemandAttachment(db.Model):
     __table_args__ = (
         sa.CheckConstraint("size_bytes > 0", name="size_positive"),
         sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sa.CheckConstraint("(removed_at IS NULL) = (removed_by_id IS NULL)", name="removal_complete"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,5 +135,26 @@ class DemandAttachment(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removing keeps the row: its bytes still count against the demand's quota (so
+    # upload-remove-upload cannot fill the store), but it no longer references its
+    # blob (see :func:`referenced_digests_select`) and is never served again.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
 
-    demand = relationship("Demand", back_populates="attachments")
+    demand = relationship("Demand", back_populates="all_attachments")
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+def stored_bytes_select(demand_id: int):
+    """Bytes ever stored for a demand, removed files included (the quota's measure)."""
+    return sa.select(sa.func.coalesce(sa.func.sum(DemandAttachment.size_bytes), 0)).where(
+        DemandAttachment.demand_id == demand_id)
+
+
+def referenced_digests_select():
+    """Digests of the upload store that demand attachments still reference (removed
+    attachments release theirs): for the store's garbage collection."""
+    return sa.select(DemandAttachment.sha256).where(DemandAttachment.removed_at.is_(None)).distinct()

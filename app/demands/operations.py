@@ -16,8 +16,8 @@ from ..core.timeutil import utcnow
 from ..core.transitions import TransitionError, transition
 from ..extensions import db
 from ..challenges.operations import ChallengeConflict, ChallengeError, ChallengeInvalid, create_challenge
-from ..challenges.rules import ChallengeData, Limits, missing_text, time_limit_problems
-from .models import Demand, DemandAttachment, DemandState, can_file_demand
+from ..challenges.rules import ChallengeData, Limits, kpis_from_indicators, missing_text, time_limit_problems
+from .models import Demand, DemandAttachment, DemandState, can_file_demand, stored_bytes_select
 
 # Judged by magic bytes (app.core.uploads), never by the file name the browser sends.
 ALLOWED_UPLOADS = {mime: kind for mime, kind in uploads.ALLOWED.items() if mime != "application/zip"}
@@ -145,7 +145,7 @@ def accept_demand(demand: Demand, *, actor, reason: str | None = None):
         support_fen=None, issuer_funding_fen=demand.own_funding_fen, ip_terms=demand.ip_ownership,
         eligibility=demand.solver_conditions, contact_name=demand.contact_name,
         contact_phone=demand.contact_phone, contact_email="", bid_opens_at=None,
-        bid_deadline_at=None, slots=1,
+        bid_deadline_at=None, slots=1, kpis=kpis_from_indicators(demand.core_indicators),
     )
     return create_challenge(data, actor=actor, demand=demand, check=False)
 
@@ -168,6 +168,13 @@ def add_demand_attachment(demand: Demand, *, filename: str, data: bytes, actor) 
         raise UploadTooLarge(_("文件超过大小上限（%(mb)s MB）", mb=uploads.megabytes(limit)))
     if len(demand.attachments) >= MAX_ATTACHMENTS:
         raise ChallengeInvalid([("file", _("每项需求最多上传%(n)s个附件", n=MAX_ATTACHMENTS))])
+    quota = current_app.config["DEMAND_UPLOAD_QUOTA"]
+    used = db.session.scalar(stored_bytes_select(demand.id)) or 0
+    if used + len(data) > quota:
+        raise ChallengeInvalid([("file", _(
+            "每项需求累计上传不超过%(quota)s MB（含已删除的附件），已用%(used)s MB，本文件%(size)s MB，"
+            "无法再上传；请压缩文件或联系科技局", quota=uploads.megabytes(quota), used=uploads.megabytes(used),
+            size=uploads.megabytes(len(data))))])
     try:
         checked = uploads.check_content(data, filename, allowed=ALLOWED_UPLOADS, allowed_text=ALLOWED_UPLOADS_TEXT)
     except uploads.UploadRejected as exc:
@@ -182,8 +189,13 @@ def add_demand_attachment(demand: Demand, *, filename: str, data: bytes, actor) 
 
 
 def remove_demand_attachment(attachment: DemandAttachment, *, actor) -> None:
+    """Remove a file from the demand: the row stays (its bytes keep counting against the
+    quota) and releases its reference to the stored blob."""
     demand = attachment.demand
     _guard(demand, actor)
+    if attachment.is_removed:
+        raise ChallengeConflict(_("该附件已删除"))
     record_event(demand, "demand_attachment_removed", actor=actor,
                  data={"filename": attachment.filename, "sha256": attachment.sha256})
-    demand.attachments.remove(attachment)
+    attachment.removed_at = utcnow()
+    attachment.removed_by_id = actor.id

@@ -12,11 +12,12 @@ from ..core import navigation
 from ..core.pagination import paginate
 from ..core.permissions import load_or_404, require, role_required
 from ..core.storage import BlobStore
-from ..extensions import db
+from ..extensions import db, limiter
 from . import operations as ops
 from .models import Demand, DemandAttachment, can_file_demand
 from ..challenges.forms import AttachmentForm, ReasonForm
-from ..challenges.operations import ChallengeError, ChallengeInvalid
+from ..challenges.operations import ChallengeConflict, ChallengeError, ChallengeInvalid
+from ..core.errors import rerender_on_error
 from ..challenges.viewutil import error_page, state_history
 from .forms import DemandForm
 
@@ -88,7 +89,8 @@ def edit(demand_id):
     demand = _load(demand_id)
     require(demand.is_member(current_user))
     if not demand.can_edit(current_user):
-        return error_page(409, _("需求已提交，当前状态为%(state)s，不能修改", state=demand.state.label))
+        raise ChallengeConflict(_("需求“%(title)s”当前状态为%(state)s，不能修改：只有草稿和退回补充的需求可以修改。",
+                                  title=demand.title, state=demand.state.label))
     form = DemandForm()
     if request.method == "GET":
         form.fill_from(demand)
@@ -113,21 +115,21 @@ def submit(demand_id):
     require(demand.is_member(current_user))
     if not ReasonForm().validate_on_submit():
         abort(400)
-    try:
-        ops.submit_demand(demand, actor=current_user)
-    except ChallengeInvalid as exc:
-        db.session.rollback()  # re-render from the stored state
-        for _key, message in exc.problems:
-            flash(message, "error")
-        return _detail(db.session.get(Demand, demand_id), 400)
-    except ChallengeError as exc:
-        return error_page(exc.status, str(exc))
+    # Every missing item at once, on the demand's own page with a link to fix them.
+    rerender_on_error(lambda exc: _detail(db.session.get(Demand, demand_id),
+                                          submit_problems=exc.problems or [("state", exc.message)])[0])
+    ops.submit_demand(demand, actor=current_user)
     flash(_("需求已提交，请等待科技局筛选"), "success")
     return redirect(url_for("demands.detail", demand_id=demand.id))
 
 
+def _uploader_key() -> str:
+    return f"upload:user:{current_user.id if current_user.is_authenticated else request.remote_addr}"
+
+
 @bp.route("/<int:demand_id>/attachments", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=_uploader_key)
 def upload(demand_id):
     demand = _load(demand_id)
     require(demand.is_member(current_user))
@@ -151,7 +153,7 @@ def upload(demand_id):
 def _load_attachment(demand_id: int, attachment_id: int) -> DemandAttachment:
     demand = _load(demand_id)
     attachment = load_or_404(DemandAttachment, attachment_id)
-    if attachment.demand_id != demand.id:
+    if attachment.demand_id != demand.id or attachment.is_removed:
         abort(404)
     return attachment
 

@@ -30,13 +30,48 @@ STYLESHEET = PDF_TEMPLATES / "gbt9704.css"
 ALLOWED_ROOTS = (PDF_TEMPLATES.resolve(), fonts.GENERATED_DIR.resolve())
 
 # WeasyPrint and Pango are not documented as thread-safe; renders in one process
-# take turns (numbering serialises issues anyway).
+# take turns (numbering serialises issues anyway). The turn is short because every
+# document is bounded before it is laid out (:func:`check_budget`: at most
+# MAX_TEXT_CHARS characters of text, MAX_TABLE_ROWS table rows, MAX_PAGES pages —
+# the largest allowed document renders in about 4 seconds, see the README), and nobody waits for it longer than
+# RENDER_WAIT_SECONDS: a request that cannot get its turn is refused, not hung.
 _RENDER_LOCK = threading.Lock()
 _CACHE: dict[str, tuple] = {}
+MAX_TEXT_CHARS = 20_000
+MAX_HTML_CHARS = 600_000
+MAX_PAGES = 40
+MAX_TABLE_ROWS = 200  # table rows lay out far slower than running text
+RENDER_WAIT_SECONDS = 30
 
 
 class DocumentRenderError(RuntimeError):
     """Rendering failed; nothing was stored and no number was consumed."""
+
+
+class DocumentTooLong(DocumentRenderError):
+    """The document is over the page/size budget; refused before rendering."""
+
+
+def text_length(html: str) -> int:
+    """Characters of text in ``html`` (tags, entities and whitespace not counted)."""
+    import re
+
+    text = re.sub(r"<style.*?</style>|<[^>]*>|&[#a-zA-Z0-9]+;|\s+", "", html, flags=re.S)
+    return len(text)
+
+
+def check_budget(html: str) -> None:
+    """Refuse a document too long to lay out quickly, with a message saying the limit
+    (before any number is taken or the render turn is held)."""
+    chars = text_length(html) if len(html) <= MAX_HTML_CHARS else len(html)
+    rows = html.count("<tr")
+    if rows > MAX_TABLE_ROWS:
+        raise DocumentTooLong(f"公文表格共{rows}行，超过单份公文{MAX_TABLE_ROWS}行的上限，"
+                              "请精简表格或将明细作为附件另行印发")
+    if len(html) > MAX_HTML_CHARS or chars > MAX_TEXT_CHARS:
+        raise DocumentTooLong(
+            f"公文内容过长（约{chars:,}字），超过单份公文{MAX_TEXT_CHARS:,}字（约{MAX_PAGES}页）的上限，"
+            "请精简正文或将明细作为附件另行印发")
 
 
 def _make_fetcher_class():
@@ -198,18 +233,28 @@ def html_to_pdf(html: str, *, mode: str = "compact", seed: str = "") -> bytes:
     """
     from weasyprint import HTML
 
+    check_budget(html)
     fonts.ensure_cjk_fonts(mode)
-    with _RENDER_LOCK:
+    if not _RENDER_LOCK.acquire(timeout=RENDER_WAIT_SECONDS):
+        raise DocumentRenderError("公文生成繁忙，请稍后再试（未占用文号）")
+    try:
         _close_icc_profile_file()
         font_config, css = _resources(mode)
         try:
             document = _layout(HTML, html, css, font_config)
+            if len(document.pages) > MAX_PAGES:
+                raise DocumentTooLong(f"公文共{len(document.pages)}页，超过单份公文{MAX_PAGES}页的上限，"
+                                      "请精简正文或将明细作为附件另行印发")
             if 'class="official' in html and len(document.pages) % 2:
                 document = _layout(HTML, html.replace('<body class="official', '<body class="banji-alone official', 1),
                                    css, font_config)
             return document.write_pdf(finisher=_unique_font_names(seed or html[:4096]), **PDF_OPTIONS)
+        except DocumentTooLong:
+            raise
         except Exception as exc:  # WeasyPrint raises many kinds; none may leave a half-issue
             raise DocumentRenderError(f"PDF 生成失败：{exc}") from exc
+    finally:
+        _RENDER_LOCK.release()
 
 
 _PATCHED = False

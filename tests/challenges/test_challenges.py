@@ -33,6 +33,34 @@ def test_bureau_creates_a_draft_with_decimal_kpis_in_order(bureau, enterprise):
 
 
 @pytest.mark.parametrize("overrides, message", [
+    ({"time_limit_months": "37"}, "完成时限不超过36个月"),
+    ({"support": "10,000,000.01"}, "不能超过单个项目上限"),
+    ({"support": "abc"}, "金额格式不正确"),
+    ({"bid_opens_at": "2027-02-01T09:00", "bid_deadline_at": "2027-01-01T17:00"}, "揭榜截止时间必须晚于开始时间"),
+    ({"title": "名" * 201}, "不超过200个字（现有201个字）"),
+    ({"problem_statement": "问" * 20001}, "不超过20000个字（现有20001个字）"),
+    ({"kpis": [{"name": "指" * 201, "comparator": "ge", "target_value": "1"}]}, "不超过200个字"),
+    ({"kpis": [{"name": f"指标{i}", "comparator": "ge", "target_value": "1"} for i in range(21)]},
+     "考核指标最多20项（提交了21项）"),
+    ({"milestones": [{"name": f"节点{i}", "month_offset": str(i), "tranche_percent": "1"} for i in range(13)]},
+     "里程碑节点最多12个（提交了13个）"),
+    ({"slots": "21"}, "揭榜名额为1到20个"),
+])
+def test_wrong_values_are_refused_even_in_a_draft(bureau, enterprise, overrides, message):
+    data = challenge_form(enterprise.id, **overrides)
+    response = bureau.post("/manage/challenges/new", data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in body
+    assert _count() == 0
+    # nothing typed is lost, not even the rows over the limit
+    assert data["contact_phone"] in body
+    for key in ("kpis-20-name", "milestones-12-name"):
+        if key in data:
+            assert f'value="{data[key]}"' in body
+
+
+@pytest.mark.parametrize("overrides, message", [
     ({"kpis": []}, "至少填写一项考核指标"),
     ({"milestones": [{"name": "启动", "month_offset": "0", "tranche_percent": "30"},
                      {"name": "验收", "month_offset": "24", "tranche_percent": "69"}]},
@@ -41,17 +69,56 @@ def test_bureau_creates_a_draft_with_decimal_kpis_in_order(bureau, enterprise):
                      {"name": "验收", "month_offset": "24", "tranche_percent": "71"}]},
      "各节点拨付比例之和必须为100%（当前为101%）"),
     ({"bid_opens_at": "2020-01-01T09:00", "bid_deadline_at": "2020-02-01T17:00"}, "揭榜截止时间已过"),
-    ({"time_limit_months": "37"}, "完成时限不能超过36个月"),
     ({"support": "2,000,000", "issuer_funding": "2,999,999.99"}, "合计不得低于5,000,000.00元"),
-    ({"support": "10,000,000.01"}, "不能超过单个项目上限"),
     ({"slots": "2"}, "须指定且只指定一个赛马比选节点"),
-    ({"support": "abc"}, "金额格式不正确"),
+    ({"kpis": [{"name": "强度", "comparator": "ge", "target_value": ""}]}, "第1项考核指标未填写目标值"),
 ])
-def test_bad_input_is_refused_with_a_chinese_message(bureau, enterprise, overrides, message):
+def test_an_incomplete_draft_is_saved_and_publication_lists_what_is_missing(bureau, enterprise, overrides,
+                                                                           message):
     response = bureau.post("/manage/challenges/new", challenge_form(enterprise.id, **overrides))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    c = db.session.query(Challenge).one()
+    assert c.state is ChallengeState.DRAFT
+    detail = bureau.get(f"/manage/challenges/{c.id}").get_data(as_text=True)
+    assert "发布前检查" in detail and message in detail
+    response = bureau.post("/manage/challenges/publish", {"challenge_ids": [str(c.id)]})
+    body = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
-    assert _count() == 0
+    assert message in body and f"/manage/challenges/{c.id}/edit" in body  # a link to fix it
+    db.session.expire_all()
+    assert db.session.get(Challenge, c.id).state is ChallengeState.DRAFT
+
+
+def test_a_half_filled_draft_lists_every_missing_field_at_once(bureau, enterprise):
+    response = bureau.post("/manage/challenges/new", {
+        "title": "只填了名称", "field": "新材料", "issuer_id": str(enterprise.id), "slots": "1"})
+    assert response.status_code == 302
+    c = db.session.query(Challenge).one()
+    response = bureau.post("/manage/challenges/publish", {"challenge_ids": [str(c.id)]})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in ("请填写需要解决的技术问题", "请填写知识产权约定", "请填写揭榜条件", "请填写联系人",
+                    "请填写联系电话", "请填写完成时限", "请填写财政支持金额", "请填写揭榜开始时间",
+                    "至少填写一项考核指标", "至少设置一个里程碑节点"):
+        assert message in body, message
+    assert "返回首页" not in body.split("<main", 1)[1]
+
+
+def test_add_row_without_javascript_rerenders_with_one_more_row(bureau, enterprise):
+    data = challenge_form(enterprise.id)
+    data["add_kpi"] = "1"
+    response = bureau.post("/manage/challenges/new", data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and _count() == 0
+    assert 'name="kpis-2-name"' in body and 'name="kpis-3-name"' not in body
+    assert "CO2矿化固定率" in body  # what was typed is kept
+    assert "js/challenge_rows.js" in body
+
+
+def test_many_rows_are_kept(bureau, enterprise):
+    kpis = [{"name": f"指标{i}", "comparator": "ge", "target_value": str(i), "unit": "项"} for i in range(20)]
+    assert bureau.post("/manage/challenges/new", challenge_form(enterprise.id, kpis=kpis)).status_code == 302
+    assert len(db.session.query(Challenge).one().kpis) == 20
 
 
 def test_boundaries_pass_through_the_form(bureau, enterprise):
@@ -130,11 +197,12 @@ def test_publish_refuses_an_incomplete_draft_and_changes_nothing(bureau, make):
     from app.documents.models import IssuedDocument
 
     good = make.challenge("draft")
-    bad = make.demand("accepted").challenge  # pre-filled from a demand: no KPIs, no window yet
+    bad = make.demand("accepted").challenge  # pre-filled from a demand: no support, no window yet
     response = bureau.post("/manage/challenges/publish", {"challenge_ids": [str(good.id), str(bad.id)]})
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "至少填写一项考核指标" in text and "请填写财政支持金额" in text
+    assert "请填写揭榜开始时间" in text and "请填写财政支持金额" in text
+    assert good.title not in text.split("所选榜单暂不能发布", 1)[1]  # only the incomplete one is listed
     db.session.expire_all()
     assert db.session.get(Challenge, good.id).state is ChallengeState.DRAFT
     assert db.session.query(Publication).count() == 0 and db.session.query(IssuedDocument).count() == 0

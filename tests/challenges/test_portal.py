@@ -116,3 +116,37 @@ def test_portal_is_in_everyones_navigation(client, login_as):
     applicant = login_as("applicant").get("/dashboard").get_data(as_text=True)
     assert "我的需求" in applicant and "榜单管理" not in applicant
     db.session.rollback()
+
+
+def test_a_withdrawn_challenge_shows_no_countdown_and_publishes_a_notice(make, login_as, client):
+    from app.documents.models import IssuedDocument
+
+    c = make.challenge("published")
+    bureau = login_as("bureau")
+    response = bureau.post(f"/manage/challenges/{c.id}/cancel", {"reason": "发榜单位已自行解决该难题"},
+                           token_from=f"/manage/challenges/{c.id}")
+    assert response.status_code == 302
+    doc = IssuedDocument.query.filter_by(doc_type="challenge_cancellation").one()
+    assert doc.is_public and doc.title == f"关于撤销“{c.title}”榜单的公告"
+    page = client.get(f"/challenges/{c.id}").get_data(as_text=True)
+    assert "距揭榜截止" not in page and 'class="countdown"' not in page
+    assert "已撤销" in page and "发榜单位已自行解决该难题" in page and doc.number in page
+    assert client.get(f"/documents/{doc.id}/download").status_code == 200
+
+
+def test_withdrawing_a_draft_issues_no_public_notice(make, login_as):
+    from app.documents.models import IssuedDocument
+
+    c = make.challenge("draft")
+    bureau = login_as("bureau")
+    assert bureau.post(f"/manage/challenges/{c.id}/cancel", {"reason": "重复录入"},
+                       token_from=f"/manage/challenges/{c.id}").status_code == 302
+    assert IssuedDocument.query.count() == 0
+
+
+def test_withdrawing_without_a_reason_stays_on_the_page(make, login_as):
+    c = make.challenge("published")
+    bureau = login_as("bureau")
+    response = bureau.post(f"/manage/challenges/{c.id}/cancel", {"reason": ""}, token_from=f"/manage/challenges/{c.id}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "请填写理由" in body and c.title in body

@@ -15,4 +15,11 @@ ROUTES = [
     ("GET", "core.audit_log", "/admin/audit", only({"admin", "bureau"})),
     ("GET", "static", "/static/css/site.css", PUBLIC),
     ("GET", "core.audit_head", "/audit/head.json", PUBLIC),
+    ("GET", "site.notices", "/notices", PUBLIC),
+    ("GET", "site.notices", "/notices?q=%E9%80%9A%E7%9F%A5&page=2", PUBLIC),
+    ("GET", "site.sitemap", "/sitemap", PUBLIC),
+    ("GET", "site.display_mode", "/display/large?next=/", {r: 302 for r in PUBLIC}),
+    ("GET", "site.display_mode", "/display/normal", {r: 302 for r in PUBLIC}),
+    ("GET", "site.display_mode", "/display/huge", {r: 404 for r in PUBLIC}),
+    ("GET", "static", "/static/js/challenge_rows.js", PUBLIC),
 ]

@@ -82,3 +82,20 @@ def test_any_single_character_change_is_detected(seed, position, replacement):
         return
     changed = code[:position] + replacement + code[position + 1:]
     assert validation_error(changed) == "统一社会信用代码校验位错误"
+
+
+def test_demo_organisations_get_the_category_of_their_kind(app):
+    """Issue 9, item 16: universities and institutes are public institutions (12…),
+    bureaus government organs (11…), enterprises 91…"""
+    from app.auth.models import Organisation, OrgType
+    from app.core.demo import load_demo_data, seed_organisations
+
+    seed_organisations({"data": load_demo_data()}, lambda line: None)
+    orgs = Organisation.query.all()
+    assert orgs
+    expected = {OrgType.ENTERPRISE: "91", OrgType.GOVERNMENT: "11", OrgType.UNIVERSITY: "12",
+                OrgType.INSTITUTE: "12", OrgType.NEW_RD_INSTITUTE: "12"}
+    for org in orgs:
+        assert org.credit_code.startswith(expected[org.org_type]), (org.name, org.credit_code)
+        assert is_valid(org.credit_code)
+    assert {o.org_type for o in orgs} >= {OrgType.ENTERPRISE, OrgType.UNIVERSITY}

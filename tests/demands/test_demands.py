@@ -42,6 +42,7 @@ def test_enterprise_files_a_draft_then_submits(applicant):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "请填写企业自有资金投入" in text and "无法独立解决" in text
+    assert "还需补充 2 项" in text and f"/demands/{demand.id}/edit" in text  # a link to fix it
     assert _demand().state is DemandState.DRAFT
     assert applicant.post(f"/demands/{demand.id}/edit", DEMAND_FORM).status_code == 302
     assert applicant.post(f"/demands/{demand.id}/submit", {}).status_code == 302
@@ -50,13 +51,15 @@ def test_enterprise_files_a_draft_then_submits(applicant):
     assert demand.submitted_at is not None
     # once submitted, the enterprise cannot change it any more
     assert applicant.post(f"/demands/{demand.id}/edit", DEMAND_FORM).status_code == 409
+    again = applicant.post(f"/demands/{demand.id}/submit", {})
+    assert again.status_code == 409 and "不能修改" in again.get_data(as_text=True)
     page = applicant.get("/demands/mine").get_data(as_text=True)
     assert "待筛选" in page and DEMAND_FORM["title"] in page
 
 
 def test_time_limit_over_the_policy_is_refused(applicant):
     response = applicant.post("/demands/new", {**DEMAND_FORM, "time_limit_months": "37"})
-    assert response.status_code == 400 and "完成时限不能超过36个月" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "完成时限不超过36个月" in response.get_data(as_text=True)
     assert db.session.query(Demand).count() == 0
 
 
@@ -171,3 +174,61 @@ def test_uploads_judged_by_content_not_name(applicant, app):
         app.config["MAX_FILE_SIZE"] = old
     assert big.status_code == 413 and "文件超过大小上限" in big.get_data(as_text=True)
     assert db.session.query(DemandAttachment).count() == 0
+
+
+def test_accepting_carries_the_core_indicators_into_kpi_rows(make, login_as):
+    from app.challenges.models import Challenge
+
+    demand = make.demand("submitted", core_indicators="1. CO2矿化固定率≥90%\n2、制品抗压强度不低于30 MPa\n形成发明专利")
+    bureau = login_as("bureau")
+    response = bureau.post(f"/demands/{demand.id}/accept", {"reason": ""}, token_from=f"/demands/{demand.id}")
+    assert response.status_code == 302
+    challenge = db.session.query(Challenge).one()
+    assert [(k.name, k.comparator.value, k.target_value, k.unit) for k in challenge.kpis] == [
+        ("CO2矿化固定率", "ge", 90, "%"), ("制品抗压强度", "ge", 30, "MPa"), ("形成发明专利", "ge", None, "")]
+    page = bureau.get(f"/manage/challenges/{challenge.id}/edit").get_data(as_text=True)
+    assert 'value="CO2矿化固定率"' in page and 'value="形成发明专利"' in page
+    assert "第3项考核指标未填写目标值" in bureau.get(f"/manage/challenges/{challenge.id}").get_data(as_text=True)
+
+
+def _pdf(n: int) -> bytes:
+    return PDF + b"%" + str(n).encode() + b"\n"
+
+
+def test_removed_attachments_count_against_the_quota_and_release_their_blob(applicant, app, monkeypatch):
+    """Issue 9, item 9: upload-remove-upload could fill the store without limit."""
+    import io
+
+    from app.demands.models import referenced_digests_select
+
+    assert applicant.post("/demands/new", DEMAND_FORM).status_code == 302
+    demand = _demand()
+    url = f"/demands/{demand.id}/attachments"
+    monkeypatch.setitem(app.config, "DEMAND_UPLOAD_QUOTA", len(_pdf(1)) * 2 + 1)
+    for n in (1, 2):
+        r = applicant.post(url, {"file": (io.BytesIO(_pdf(n)), f"{n}.pdf")}, content_type="multipart/form-data")
+        assert r.status_code == 302
+        item = db.session.query(DemandAttachment).order_by(DemandAttachment.id.desc()).first()
+        assert applicant.post(f"{url}/{item.id}/delete", {}, token_from=f"/demands/{demand.id}").status_code == 302
+    db.session.expire_all()
+    assert _demand().attachments == [] and len(_demand().all_attachments) == 2
+    # removed files: no longer served, no longer referenced, still counted
+    assert applicant.get(f"{url}/{item.id}").status_code == 404
+    assert item.sha256 not in db.session.scalars(referenced_digests_select()).all()
+    r = applicant.post(url, {"file": (io.BytesIO(_pdf(3)), "3.pdf")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "含已删除的附件" in r.get_data(as_text=True)
+    assert db.session.query(DemandAttachment).count() == 2
+    # a removed file is gone for every action: removing it twice is a 404, not a crash
+    assert applicant.post(f"{url}/{item.id}/delete", {}, token_from=f"/demands/{demand.id}").status_code == 404
+
+
+def test_uploads_are_rate_limited_per_user(applicant, app, monkeypatch, login_as):
+    import io
+
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_LIMIT", "2 per hour")
+    assert applicant.post("/demands/new", DEMAND_FORM).status_code == 302
+    url = f"/demands/{_demand().id}/attachments"
+    statuses = [applicant.post(url, {"file": (io.BytesIO(_pdf(n)), f"{n}.pdf")},
+                               content_type="multipart/form-data").status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert db.session.query(DemandAttachment).count() == 2

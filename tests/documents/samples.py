@@ -85,7 +85,27 @@ def _bid(kpis: int, long: bool) -> dict:
     }
 
 
+def cancellation_ordinary() -> dict:
+    return {"challenge_title": "CO2深度矿化养护制建材关键技术", "issuer_name": "河南强耐新材股份有限公司",
+            "published_text": "2026年11月2日", "reason": "发榜单位已通过自主研发解决该技术难题"}
+
+
+def cancellation_extreme() -> dict:
+    return {"challenge_title": "高性能锂电池隔膜关键技术攻关" * 3, "issuer_name": LONG_ORG + RARE,
+            "published_text": "2026年11月2日",
+            "reason": f"发榜单位经营状况发生重大变化，无法继续履行出资义务，详见{URL}。" * 12,
+            "bids_text": "已提交的揭榜申报不再进入评审程序，揭榜单位可向市科技局咨询。"}
+
+
+def public_notice_ordinary() -> dict:
+    ctx = notice_ordinary()
+    ctx.pop("attachments", None)
+    return ctx
+
+
 SAMPLES = {
+    "challenge_cancellation": (cancellation_ordinary, cancellation_extreme),
+    "public_notice": (public_notice_ordinary, notice_extreme),
     "notice": (notice_ordinary, notice_extreme),
     "challenge_publication": (publication_ordinary, publication_extreme),
     "bid_summary": (lambda: _bid(3, False), lambda: _bid(45, True)),

@@ -181,8 +181,29 @@ def test_demo_seed_issues_one_notice_once():
     seed_documents({}, lines.append)
     seed_documents({}, lines.append)
     db.session.commit()
-    assert IssuedDocument.query.filter_by(doc_type="notice").count() == 1
-    assert "已发出演示通知" in lines[0] and "已存在" in lines[1]
+    assert IssuedDocument.query.filter_by(doc_type="public_notice").count() == 1
+    assert "已发出需求征集通知" in lines[0] and "已存在" in lines[1]
+
+
+def test_demo_notice_is_public_dated_before_its_deadline_and_promises_no_attachment():
+    """Issue 9, item 16: 焦科〔2026〕1号 was dated after the deadline it announced and
+    promised a 技术需求征集表 attachment it did not have."""
+    import re
+    from datetime import date, timedelta
+
+    from app.core.timeutil import local_today
+    from app.documents.demo import demand_collection_notice, seed_documents
+
+    seed_documents({}, lambda line: None)
+    db.session.commit()
+    doc = IssuedDocument.query.filter_by(doc_type="public_notice").one()
+    assert doc.is_public
+    for today in (local_today(), date(2027, 1, 15), date(2026, 12, 31)):
+        ctx = demand_collection_notice(today)
+        assert str(today.year) in ctx["title"] and "attachments" not in ctx
+        y, m, d = map(int, re.search(r"请于(\d+)年(\d+)月(\d+)日前", ctx["body"][-1]).groups())
+        assert date(y, m, d) > today + timedelta(days=30)
+        assert not any("附件" in str(block) for block in ctx["body"])
 
 
 def test_extension_b_character_falls_back_to_a_face_that_has_it():
