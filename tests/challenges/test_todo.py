@@ -74,7 +74,7 @@ def test_bidder_sees_bids_to_reconfirm_and_drafts_near_their_deadline(make, logi
     html = applicant.get("/dashboard").get_data(as_text=True)
     card = html.split("待办事项", 1)[1].split("</div>", 1)[0]
     assert "即将截止的榜单" in card and "草稿，即将截止" in card
-    assert "已变更的榜单" in card and "待重新确认" in card and f"/bids/{bid.id}" in card
+    assert "已变更的榜单" in card and "待重新确认" in card and f"/bids/{bid.public_id}" in card
     assert "远期榜单" not in card and far_draft.id
 
 
