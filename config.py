@@ -54,6 +54,7 @@ POLICY_DEFAULTS: dict[str, int] = {
     "acceptance_due_months": 3,             # rule 18
     "min_bid_window_days": 20,              # minimum bid window after publication
     "conflict_lookback_years": 3,           # rule 11
+    "review_panel_size": 5,                 # stage 5: experts drawn per review panel
 }
 
 

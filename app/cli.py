@@ -116,3 +116,7 @@ def register_cli(app: Flask) -> None:
     from .documents.cli import register_documents_cli
 
     register_documents_cli(app)
+
+    from .reviews.cli import register_cli as register_reviews_cli
+
+    register_reviews_cli(app)

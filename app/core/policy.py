@@ -37,6 +37,7 @@ POLICY_LABELS: dict[str, tuple[str, str]] = {
     "acceptance_due_months": ("验收材料提交期限（规则18）", "个月"),
     "min_bid_window_days": ("发榜后最短揭榜期", "天"),
     "conflict_lookback_years": ("专家回避追溯年限（规则11）", "年"),
+    "review_panel_size": ("评审专家组默认人数", "名"),
 }
 
 
