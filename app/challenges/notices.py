@@ -71,8 +71,8 @@ def issue_publication_notice(publication, *, actor):
 def notices_for(challenge, user) -> list:
     """Issued documents about a challenge that ``user`` may download (the public sees
     public notices such as the 榜单发布公告)."""
-    if challenge.publication is None:
-        return []
     from ..documents.operations import documents_for
 
-    return [d for d in documents_for(challenge.publication) if d.can_download(user)]
+    issued = documents_for(challenge.publication) if challenge.publication is not None else []
+    issued += documents_for(challenge)  # e.g. the 揭榜结果公示 and its corrections
+    return [d for d in issued if d.can_download(user)]

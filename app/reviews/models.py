@@ -127,13 +127,13 @@ class ReviewCriterion(db.Model):
 
 class ReviewDraw(db.Model):
     """A recorded draw (抽取 or 补抽): the seed, the pool in draw order, the
-    exclusions with their reasons and the experts selected. Immutable."""
+    exclusions with their reasons and the experts selected. Immutable. The reviews it
+    created name it (``ExpertReview.draw_id``); those of a 补抽 also name the vacancy."""
 
     __tablename__ = "review_draws"
     __table_args__ = (
         sa.UniqueConstraint("round_id", "sequence"),
         sa.CheckConstraint("sequence >= 1", name="sequence_positive"),
-        sa.CheckConstraint("(kind = 'replacement') = (replaces_review_id IS NOT NULL)", name="replacement_has_vacancy"),
         sa.CheckConstraint("(kind = 'initial') = (sequence = 1)", name="initial_first"),
         sa.CheckConstraint("size >= 1", name="size_positive"),
     )
@@ -144,10 +144,6 @@ class ReviewDraw(db.Model):
     kind: Mapped[DrawKind] = mapped_column(EnumType(DrawKind, "review_draw_kind"))
     seed: Mapped[str] = mapped_column(sa.String(64))
     size: Mapped[int] = mapped_column(sa.Integer)
-    # One replacement per vacancy: a double click cannot fill it twice.
-    replaces_review_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("expert_reviews.id", ondelete="RESTRICT", use_alter=True, name="fk_review_draws_replaces"),
-        unique=True)
     bid_ids_json: Mapped[str] = mapped_column(sa.Text)        # bids the drawn experts review
     candidates_json: Mapped[str] = mapped_column(sa.Text)     # [{"id", "name"}] in draw order
     exclusions_json: Mapped[str] = mapped_column(sa.Text)     # [{"id", "name", "reasons": [...]}]
@@ -157,7 +153,6 @@ class ReviewDraw(db.Model):
 
     round = relationship("ReviewRound", back_populates="draws")
     drawn_by = relationship("User")
-    replaces = relationship("ExpertReview", foreign_keys=[replaces_review_id])
 
     @property
     def bid_ids(self) -> list[int]:
@@ -201,6 +196,10 @@ class ExpertReview(db.Model):
     bid_id: Mapped[int] = mapped_column(sa.ForeignKey("bids.id", ondelete="RESTRICT"), index=True)
     expert_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     draw_id: Mapped[int] = mapped_column(sa.ForeignKey("review_draws.id", ondelete="RESTRICT"), index=True)
+    # The vacancy (a recused or declined review) this review fills after a 补抽: one
+    # replacement per vacancy, so a double click cannot fill it twice.
+    replaces_review_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("expert_reviews.id"), unique=True)  # NO ACTION: checked at statement end
     state: Mapped[ReviewState] = mapped_column(EnumType(ReviewState, "expert_review_state"),
                                                default=ReviewState.ASSIGNED, index=True)
     conflict_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -216,7 +215,8 @@ class ExpertReview(db.Model):
     round = relationship("ReviewRound")
     bid = relationship("Bid")
     expert = relationship("User")
-    draw = relationship("ReviewDraw", foreign_keys=[draw_id])
+    draw = relationship("ReviewDraw")
+    replaces = relationship("ExpertReview", remote_side=[id])
     ratings = relationship("ReviewRating", back_populates="review", cascade="all, delete-orphan")
 
     @property
@@ -273,7 +273,7 @@ class Publicity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id", ondelete="RESTRICT"), index=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("issued_documents.id", ondelete="RESTRICT"), unique=True)
-    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review_publicities.id", ondelete="RESTRICT"),
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review_publicities.id"),  # NO ACTION
                                                     unique=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -144,7 +144,6 @@ def _record_draw(round_, *, kind, sequence, size, bids, extra_exclusions, actor,
             "专家库中领域为“%(field)s”且无利益冲突的在库专家只有%(n)s名，不足所需的%(size)s名，未抽取任何专家。"
             "请补充专家库或调整评审组人数。", field=round_.challenge.field, n=len(names) - len(excluded), size=size))
     draw = ReviewDraw(round_id=round_.id, sequence=sequence, kind=kind, seed=seed, size=size,
-                      replaces_review_id=replaces.id if replaces else None,
                       bid_ids_json=json.dumps([b.id for b in bids]),
                       candidates_json=json.dumps([{"id": i, "name": names[i]} for i in order], ensure_ascii=False),
                       exclusions_json=json.dumps([{"id": i, "name": names[i], "reasons": excluded[i]}
@@ -155,6 +154,7 @@ def _record_draw(round_, *, kind, sequence, size, bids, extra_exclusions, actor,
     for expert_id in selected:
         for bid in bids:
             db.session.add(ExpertReview(round_id=round_.id, bid_id=bid.id, expert_id=expert_id, draw_id=draw.id,
+                                        replaces_review_id=replaces.id if replaces else None,
                                         state=ReviewState.ASSIGNED, created_at=now))
         notify("review.assigned", [expert_id], title=round_.challenge.title, n=len(bids),
                deadline=format_local(round_.scoring_deadline_at))
@@ -185,7 +185,7 @@ def draw_replacement(review: ExpertReview, *, actor, now: datetime | None = None
     _require_reviewing(round_)
     if review.state not in VACATED:
         raise ReviewConflict(_("只有专家回避或谢绝后才能补抽"))
-    if db.session.scalar(sa.select(ReviewDraw.id).where(ReviewDraw.replaces_review_id == review.id)):
+    if db.session.scalar(sa.select(ExpertReview.id).where(ExpertReview.replaces_review_id == review.id)):
         raise ReviewConflict(_("该空缺已经补抽"))
     taken = db.session.scalars(sa.select(ExpertReview).where(ExpertReview.bid_id == review.bid_id)).all()
     extra = {r.expert_id: [_("已是该申报的评审专家（%(s)s）", s=r.state.label)] for r in taken}

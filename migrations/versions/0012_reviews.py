@@ -1,13 +1,9 @@
 """reviews: expert review rounds, scorecards, recorded draws, expert reviews and
 ratings, awards, result publicity (揭榜结果公示) and objections (stages 5-6, rules 11-14)
 
-review_draws and expert_reviews reference each other (a review names the draw that
-assigned it; a replacement draw names the vacancy it fills), so the draw's
-reference is added once both tables exist and dropped first on downgrade.
-
 Revision ID: 0012
 Revises: 0009
-Create Date: 2026-12-02 01:01:38.206127
+Create Date: 2026-12-02 01:06:41.290937
 
 """
 import sqlalchemy as sa
@@ -34,7 +30,7 @@ def upgrade():
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_review_publicities_window_positive')),
     sa.CheckConstraint('working_days >= 1', name=op.f('ck_review_publicities_working_days_positive')),
     sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_review_publicities_challenge_id_challenges'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['corrects_id'], ['review_publicities.id'], name=op.f('fk_review_publicities_corrects_id_review_publicities'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['corrects_id'], ['review_publicities.id'], name=op.f('fk_review_publicities_corrects_id_review_publicities')),
     sa.ForeignKeyConstraint(['document_id'], ['issued_documents.id'], name=op.f('fk_review_publicities_document_id_issued_documents'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_review_publicities_issued_by_id_users'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_publicities')),
@@ -103,7 +99,6 @@ def upgrade():
     sa.Column('kind', sa.Enum('initial', 'replacement', name='review_draw_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('seed', sa.String(length=64), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('replaces_review_id', sa.Integer(), nullable=True),
     sa.Column('bid_ids_json', sa.Text(), nullable=False),
     sa.Column('candidates_json', sa.Text(), nullable=False),
     sa.Column('exclusions_json', sa.Text(), nullable=False),
@@ -111,13 +106,11 @@ def upgrade():
     sa.Column('drawn_at', sa.DateTime(), nullable=False),
     sa.Column('drawn_by_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("(kind = 'initial') = (sequence = 1)", name=op.f('ck_review_draws_initial_first')),
-    sa.CheckConstraint("(kind = 'replacement') = (replaces_review_id IS NOT NULL)", name=op.f('ck_review_draws_replacement_has_vacancy')),
     sa.CheckConstraint('sequence >= 1', name=op.f('ck_review_draws_sequence_positive')),
     sa.CheckConstraint('size >= 1', name=op.f('ck_review_draws_size_positive')),
     sa.ForeignKeyConstraint(['drawn_by_id'], ['users.id'], name=op.f('fk_review_draws_drawn_by_id_users'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['round_id'], ['review_rounds.id'], name=op.f('fk_review_draws_round_id_review_rounds'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_draws')),
-    sa.UniqueConstraint('replaces_review_id', name=op.f('uq_review_draws_replaces_review_id')),
     sa.UniqueConstraint('round_id', 'sequence', name=op.f('uq_review_draws_round_id_sequence'))
     )
     with op.batch_alter_table('review_draws', schema=None) as batch_op:
@@ -129,6 +122,7 @@ def upgrade():
     sa.Column('bid_id', sa.Integer(), nullable=False),
     sa.Column('expert_id', sa.Integer(), nullable=False),
     sa.Column('draw_id', sa.Integer(), nullable=False),
+    sa.Column('replaces_review_id', sa.Integer(), nullable=True),
     sa.Column('state', sa.Enum('assigned', 'scoring', 'submitted', 'recused', 'declined', name='expert_review_state', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('conflict_confirmed_at', sa.DateTime(), nullable=True),
     sa.Column('recusal_reason', sa.Text(), nullable=True),
@@ -144,9 +138,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['bid_id'], ['bids.id'], name=op.f('fk_expert_reviews_bid_id_bids'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['draw_id'], ['review_draws.id'], name=op.f('fk_expert_reviews_draw_id_review_draws'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['expert_id'], ['users.id'], name=op.f('fk_expert_reviews_expert_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['replaces_review_id'], ['expert_reviews.id'], name=op.f('fk_expert_reviews_replaces_review_id_expert_reviews')),
     sa.ForeignKeyConstraint(['round_id'], ['review_rounds.id'], name=op.f('fk_expert_reviews_round_id_review_rounds'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_expert_reviews')),
-    sa.UniqueConstraint('bid_id', 'expert_id', name=op.f('uq_expert_reviews_bid_id_expert_id'))
+    sa.UniqueConstraint('bid_id', 'expert_id', name=op.f('uq_expert_reviews_bid_id_expert_id')),
+    sa.UniqueConstraint('replaces_review_id', name=op.f('uq_expert_reviews_replaces_review_id'))
     )
     with op.batch_alter_table('expert_reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_expert_reviews_bid_id'), ['bid_id'], unique=False)
@@ -154,9 +150,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_expert_reviews_expert_id'), ['expert_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_expert_reviews_round_id'), ['round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_expert_reviews_state'), ['state'], unique=False)
-    with op.batch_alter_table('review_draws', schema=None) as batch_op:
-        batch_op.create_foreign_key('fk_review_draws_replaces', 'expert_reviews', ['replaces_review_id'], ['id'],
-                                    ondelete='RESTRICT')
 
     op.create_table('review_objections',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -223,8 +216,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_objections_challenge_id'))
 
     op.drop_table('review_objections')
-    with op.batch_alter_table('review_draws', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_review_draws_replaces', type_='foreignkey')
     with op.batch_alter_table('expert_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_expert_reviews_state'))
         batch_op.drop_index(batch_op.f('ix_expert_reviews_round_id'))
