@@ -200,7 +200,7 @@ Context keys:
 
 # --- 揭榜结果公示 ---------------------------------------------------------------------
 
-WINNER_ROW_KEYS = ("rank", "bid_title", "lead_name", "members", "score_text")
+WINNER_ROW_KEYS = ("rank", "bid_title", "lead_name", "score_text")
 
 
 def _validate_award_publicity(ctx: Mapping) -> None:
@@ -241,7 +241,7 @@ Context keys:
       rank               int  评审排名
       bid_title          str  项目名称
       lead_name          str  牵头单位
-      members            str  联合体成员 ("" when none)
+      members            optional str — 联合体成员 ("" or absent when none)
       score_text         str  评审得分, e.g. "86.40"
   window_start_text  str — first day of the window, e.g. "2026年12月1日"
   window_end_text    str — last day (objections until 24:00 Beijing time that day)

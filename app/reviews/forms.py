@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..core.forms import BaseForm, BoundedDateTimeLocalField, BoundedDecimalField, BoundedIntegerField
@@ -92,7 +93,8 @@ class ObjectionForm(BaseForm):
 
 
 class ResolveForm(BaseForm):
-    outcome = RadioField(_l("处理结论"), choices=[("dismissed", _l("异议不成立")), ("sustained", _l("异议成立"))],
+    outcome = RadioField(_l("处理结论"), choices=[SelectChoice("dismissed", _l("异议不成立")),
+                                                   SelectChoice("sustained", _l("异议成立"))],
                          validators=[InputRequired(message=_l("请选择处理结论"))])
     handling = TextAreaField(_l("核查和处理情况"), validators=[DataRequired(message=_l("请填写核查和处理情况")),
                                                         Length(max=5000)])

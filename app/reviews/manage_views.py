@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..challenges.models import Challenge, ChallengeState
@@ -186,7 +187,7 @@ def award(round_id):
     round_ = _round(round_id)
     rows = ranking(round_)
     form = AwardForm()
-    form.bid_ids.choices = [(r.bid_id, f"{r.rank}. {r.lead_name}") for r in rows]
+    form.bid_ids.choices = [SelectChoice(r.bid_id, f"{r.rank}. {r.lead_name}") for r in rows]
     if request.method == "GET":
         form.bid_ids.data = [r.bid_id for r in rows if r.mean is not None][:round_.challenge.slots]
         return _award_page(round_, form, rows)
@@ -220,7 +221,8 @@ def _award_choices(objection):
     round_ = objection.challenge.review_round
     awards = db.session.scalars(sa.select(Award).where(Award.round_id == round_.id, Award.revoked_at.is_(None))
                                 .order_by(Award.rank_at_award)).all() if round_ else []
-    return [("", _("不取消"))] + [(str(a.id), a.bid.latest_version.snapshot["lead"]["name"]) for a in awards]
+    return [SelectChoice("", _("不取消"))] + [SelectChoice(str(a.id), a.bid.latest_version.snapshot["lead"]["name"])
+                                            for a in awards]
 
 
 @bp.route("/objection/<int:objection_id>", methods=["GET", "POST"])
@@ -237,7 +239,7 @@ def objection(objection_id):
     if not form.validate_on_submit():
         return _objection_page(item, form, 400)
     raw = form.revoke_award_id.data or ""
-    valid_ids = {value for value, _label in form.revoke_award_id.choices if value}
+    valid_ids = {c.value for c in form.revoke_award_id.choices if c.value}
     if raw and raw not in valid_ids:
         attach_problems(form, [("revoke_award_id", _("请选择本榜单当前的拟揭榜单位"))])
         return _objection_page(item, form, 400)
