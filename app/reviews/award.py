@@ -96,7 +96,7 @@ def publicity_context(round_, awards, rows, start: datetime, ends_at: datetime, 
         "window_start_text": chinese_date(to_local(start).date()),
         "window_end_text": chinese_date(to_local(ends_at - timedelta(seconds=1)).date()),
         "working_days": days,
-        "contact": _("焦作市科学技术局成果转化与区域创新科，联系电话0391-3568000"),
+        "contact": _("联系电话：0391-3568000（焦作市科学技术局成果转化与区域创新科）"),
         "correction_note": note or "",
     }
 
