@@ -17,6 +17,8 @@ from .conftest import make_expert, make_review_challenge, open_round, score
 def _profile(user, make):
     from app.auth.expert_models import ExpertField, ExpertProfile
 
+    if user.expert_profile is not None:  # set up twice in one test (the seal sweep)
+        return
     profile = ExpertProfile(user_id=user.id, is_active=True)
     profile.field_rows = [ExpertField(field="新材料")]
     db.session.add(profile)
@@ -28,11 +30,14 @@ def setup(make, users):
     _profile(users["expert"], make)
     others = [make_expert(make) for _ in range(4)]
     challenge, bids, _b = make_review_challenge(make, bids=1, bureau=bureau)
-    round_ = open_round(challenge, bureau, panel_size=5)
+    from app.reviews.conflicts import expert_pool
+
+    # the whole pool (other sweeps may have added experts): the matrix's expert is on the panel
+    round_ = open_round(challenge, bureau, panel_size=min(len(expert_pool("新材料")), 25))
     with unit_of_work():
         draw = ops.draw_experts(round_, actor=bureau)
-    mine = db.session.query(ExpertReview).filter_by(expert_id=users["expert"].id).one()
-    other = db.session.query(ExpertReview).filter_by(expert_id=others[0].id).one()
+    mine = db.session.query(ExpertReview).filter_by(round_id=round_.id, expert_id=users["expert"].id).one()
+    other = db.session.query(ExpertReview).filter_by(round_id=round_.id, expert_id=others[0].id).one()
     # a second challenge: scored, awarded, publicised, with one objection
     challenge2, bids2, _b2 = make_review_challenge(make, bids=2, bureau=bureau)
     round2 = open_round(challenge2, bureau, panel_size=3)
