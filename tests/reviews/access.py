@@ -4,6 +4,9 @@ The matrix's expert is on the panel of ``round_id`` (``review_id`` is one of the
 reviews, still unconfirmed); ``other_review_id`` belongs to another expert. The
 publicity is issued on a second, awarded challenge with one objection.
 """
+from datetime import datetime, timezone
+
+from app.core.timeutil import frozen_time
 from app.core.uow import unit_of_work
 from app.reviews import award as award_ops
 from app.reviews import operations as ops
@@ -45,11 +48,14 @@ def setup(make, users):
         ops.draw_experts(round2, actor=bureau)
     for review in db.session.query(ExpertReview).filter_by(round_id=round2.id).all():
         score(review, review.expert)
-    with unit_of_work():
-        publicity = award_ops.award_bids(round2, [bids2[0].id], actor=bureau, rationale="")
-    with unit_of_work():
-        objection = award_ops.file_objection(publicity, name="张三", organisation="某公司", phone="13912345678",
-                                             email="a@example.cn", content="异议")
+    # On a day the bundled calendar covers (the seal sweep re-runs this with the clock
+    # moved past the deadline, possibly into a year nobody has entered yet).
+    with frozen_time(datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)):
+        with unit_of_work():
+            publicity = award_ops.award_bids(round2, [bids2[0].id], actor=bureau, rationale="")
+        with unit_of_work():
+            objection = award_ops.file_objection(publicity, name="张三", organisation="某公司", phone="13912345678",
+                                                 email="a@example.cn", content="异议")
     award = db.session.query(Award).first()
     return {"challenge_id": challenge.id, "round_id": round_.id, "review_id": mine.id, "other_review_id": other.id,
             "draw_id": draw.id, "round2_id": round2.id, "challenge2_id": challenge2.id,
