@@ -57,6 +57,7 @@ POLICY_DEFAULTS: dict[str, int] = {  # ratios may be Decimal("1.5")
     # After an amendment, bidders get at least this many days before the deadline to
     # re-confirm (the deadline is moved later automatically when needed).
     "reconfirm_min_days": 15,
+    "review_panel_size": 5,                 # stage 5: experts drawn per review panel
 }
 
 

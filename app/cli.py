@@ -120,3 +120,7 @@ def register_cli(app: Flask) -> None:
     from .bids.cli import register_cli as register_bids_cli
 
     register_bids_cli(app)
+
+    from .reviews.cli import register_cli as register_reviews_cli
+
+    register_reviews_cli(app)

@@ -10,3 +10,4 @@ from .bids.models import Bid, BidAttachment, BidKpiAnswer, BidMember, BidMilesto
 from .core.models import AuditChainHead, JobLock, OutboxMessage  # noqa: F401,E402
 from .notifications.models import FieldFollow, Notification, NotificationOptOut  # noqa: F401,E402
 from .notifications import delivery as _notification_delivery  # noqa: F401,E402  (outbox handlers)
+from .reviews.models import Award, ExpertReview, Objection, Publicity, ReviewCriterion, ReviewDraw, ReviewRating, ReviewRound  # noqa: F401,E402,E501

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..challenges.operations import close_if_due, start_review
 from ..core.audit import record_event
 from ..core.timeutil import format_local, utcnow
 from ..extensions import db
@@ -42,6 +43,10 @@ def open_bids(challenge, *, actor, now: datetime | None = None) -> BidOpening:
     except IntegrityError:  # opened by a colleague at the same moment
         raise BidConflict(_("该榜单的申报已经开标")) from None
     record_event(challenge, "bids_opened", actor=actor, data={"bid_count": opening.bid_count})
+    # Opening starts the review (formal, then expert): closed -> under review. A
+    # challenge past its deadline that the scheduler has not closed yet is closed first.
+    close_if_due(challenge, now)
+    start_review(challenge, actor=actor, reason=_("开标"))
     for bid in db.session.scalars(select(Bid).where(Bid.challenge_id == challenge.id,
                                                     Bid.state.in_(IN_COMPETITION))):
         notify("bids.opened", users_of_organisations([bid.organisation_id]), title=bid.title, bid=bid.public_id,

@@ -50,6 +50,7 @@ POLICY_SPECS: dict[str, PolicySpec] = {
     "min_bid_window_days": PolicySpec(_l("发榜后最短揭榜期"), _l("天"), 1, 180),
     "conflict_lookback_years": PolicySpec(_l("专家回避追溯年限（规则11）"), _l("年"), 1, 10),
     "reconfirm_min_days": PolicySpec(_l("榜单变更后揭榜方重新确认的最短期限"), _l("天"), 1, 60),
+    "review_panel_size": PolicySpec(_l("评审专家组默认人数"), _l("名"), 3, 15),
 }
 
 # Display names and units (kept for callers that only need the label).

@@ -196,3 +196,57 @@ Context keys:
   extra              optional list of body blocks inserted before the contact section
 """,
 )
+
+
+# --- 揭榜结果公示 ---------------------------------------------------------------------
+
+WINNER_ROW_KEYS = ("rank", "bid_title", "lead_name", "score_text")
+
+
+def _validate_award_publicity(ctx: Mapping) -> None:
+    require_row_keys(ctx["winners"], WINNER_ROW_KEYS, label="拟揭榜单位 winners ")
+    if not ctx["winners"]:
+        raise DocumentContextError("揭榜结果公示至少列出一个拟揭榜单位")
+    for n, row in enumerate(ctx["winners"], 1):
+        if isinstance(row["rank"], bool) or not isinstance(row["rank"], int) or row["rank"] < 1:
+            raise DocumentContextError(f"拟揭榜单位第 {n} 项的 rank 应为正整数")
+    days = ctx["working_days"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise DocumentContextError("working_days 应为正整数")
+
+
+def _prepare_award_publicity(data: dict) -> dict:
+    data["contact"] = _tidy(data["contact"])
+    data["correction_note"] = _tidy(data.get("correction_note") or "")
+    return data
+
+
+AWARD_PUBLICITY = register_type(
+    "award_publicity",
+    label=_l("揭榜结果公示"),
+    template="award_publicity.html",
+    title="关于“{challenge_title}”揭榜结果的公示",
+    required=("challenge_title", "issuer_name", "winners", "window_start_text", "window_end_text",
+              "working_days", "contact"),
+    public=True,
+    validate=_validate_award_publicity,
+    prepare=_prepare_award_publicity,
+    doc="""Award result publicity (揭榜结果公示), public; opens the objection window (rule 14).
+
+Context keys:
+  challenge_title    str — the challenge (榜单名称); the title is
+                     "关于“{challenge_title}”揭榜结果的公示"
+  issuer_name        str — 发榜单位
+  winners            list of dicts, in ranking order, each with
+      rank               int  评审排名
+      bid_title          str  项目名称
+      lead_name          str  牵头单位
+      members            optional str — 联合体成员 ("" or absent when none)
+      score_text         str  评审得分, e.g. "86.40"
+  window_start_text  str — first day of the window, e.g. "2026年12月1日"
+  window_end_text    str — last day (objections until 24:00 Beijing time that day)
+  working_days       int — length of the window in working days
+  contact            str — contact paragraph (office, telephone)
+  correction_note    optional str — why this 公示 corrects an earlier one
+""",
+)

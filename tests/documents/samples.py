@@ -103,10 +103,27 @@ def public_notice_ordinary() -> dict:
     return ctx
 
 
+def _award(winners: int, long: bool) -> dict:
+    rows = [{"rank": i, "bid_title": ("高性能锂电池隔膜关键技术攻关项目" * (3 if long else 1)) + (RARE if i == 1 else ""),
+             "lead_name": LONG_ORG if long else "河南理工大学",
+             "members": "、".join([LONG_ORG, "郑州大学", "河南工业大学"]) if long and i % 2 else "",
+             "score_text": f"{90 - i * 0.37:.2f}"} for i in range(1, winners + 1)]
+    return {
+        "challenge_title": "高性能锂电池隔膜关键技术攻关" * (3 if long else 1),
+        "issuer_name": LONG_ORG if long else "焦作市强耐新材料股份有限公司",
+        "winners": rows, "window_start_text": "2026年12月29日", "window_end_text": "2027年1月8日",
+        "working_days": 7,
+        "contact": f"联系电话：0391-3568000（焦作市科学技术局成果转化与区域创新科），网址：{URL}" if long
+        else "联系电话：0391-3568000（焦作市科学技术局成果转化与区域创新科）",
+        "correction_note": ("因异议成立，取消原拟揭榜单位" + LONG_ORG + "，按评审排名由郑州大学递补，现更正公示") if long else "",
+    }
+
+
 SAMPLES = {
     "challenge_cancellation": (cancellation_ordinary, cancellation_extreme),
     "public_notice": (public_notice_ordinary, notice_extreme),
     "notice": (notice_ordinary, notice_extreme),
     "challenge_publication": (publication_ordinary, publication_extreme),
     "bid_summary": (lambda: _bid(3, False), lambda: _bid(45, True)),
+    "award_publicity": (lambda: _award(2, False), lambda: _award(40, True)),
 }

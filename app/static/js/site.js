@@ -1,8 +1,10 @@
-// Confirmation before irreversible actions: any form with data-confirm asks first.
+// Confirmation before irreversible actions: any form (or the submit button pressed)
+// with data-confirm asks first.
 // No inline scripts anywhere (the CSP forbids them).
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var message = form.getAttribute && form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var message = (button && button.getAttribute("data-confirm")) || (form.getAttribute && form.getAttribute("data-confirm"));
   if (message && !window.confirm(message)) {
     event.preventDefault();
     return;
