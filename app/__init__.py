@@ -122,7 +122,9 @@ def _register_blueprints(app):
     from .core.views import bp as core_bp
     from .documents.views import bp as documents_bp
     from .notifications.views import bp as notifications_bp
+    from .projects.manage_views import bp as project_manage_bp
+    from .projects.views import bp as projects_bp
 
     for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp,
-               bids_bp, bid_review_bp, notifications_bp, calendar_bp, experts_bp):
+               bids_bp, bid_review_bp, notifications_bp, calendar_bp, experts_bp, projects_bp, project_manage_bp):
         app.register_blueprint(bp)

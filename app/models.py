@@ -10,3 +10,7 @@ from .bids.models import Bid, BidAttachment, BidKpiAnswer, BidMember, BidMilesto
 from .core.models import AuditChainHead, JobLock, OutboxMessage  # noqa: F401,E402
 from .notifications.models import FieldFollow, Notification, NotificationOptOut  # noqa: F401,E402
 from .notifications import delivery as _notification_delivery  # noqa: F401,E402  (outbox handlers)
+from .projects.models import (Acceptance, AcceptanceAttachment, AcceptanceKpiResult, MilestoneReport, Project,  # noqa: F401,E402
+                              ProjectExtension, ProjectKpi, ProjectMember, ProjectMilestone, ProjectReminder,
+                              RaceDecision, RaceOutcome, ReportAttachment, ReportKpiValue, ReportRating,
+                              ReportReview, Termination)
