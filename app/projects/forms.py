@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..core.forms import BaseForm, BoundedDateField, BoundedDecimalField, BoundedIntegerField, MoneyField
@@ -73,7 +74,7 @@ class PanelForm(BaseForm):
 
 
 class DecisionForm(_ProblemsMixin, BaseForm):
-    outcome = RadioField(_l("评估结论"), choices=[("pass", _l("通过")), ("fix", _l("需整改")), ("fail", _l("不通过"))],
+    outcome = RadioField(_l("评估结论"), choices=[SelectChoice("pass", _l("通过")), SelectChoice("fix", _l("需整改")), SelectChoice("fail", _l("不通过"))],
                          validators=[InputRequired(_l("请选择评估结论"))])
     reason = TextAreaField(_l("意见和理由"), validators=[Optional(), Length(max=TEXT)])
     fix_due_on = BoundedDateField(_l("整改报告提交期限"), validators=[Optional()])
@@ -100,14 +101,14 @@ class ExtensionForm(_ProblemsMixin, BaseForm):
 
 
 class ExtensionDecisionForm(_ProblemsMixin, BaseForm):
-    decision = RadioField(_l("审批结果"), choices=[("approve", _l("批准")), ("reject", _l("不予批准"))],
+    decision = RadioField(_l("审批结果"), choices=[SelectChoice("approve", _l("批准")), SelectChoice("reject", _l("不予批准"))],
                           validators=[InputRequired(_l("请选择审批结果"))])
     note = TextAreaField(_l("审批意见"), validators=[Optional(), Length(max=TEXT)])
 
 
 def acceptance_decision_form(project, **kwargs):
     class AcceptanceDecisionForm(_ProblemsMixin, BaseForm):
-        outcome = RadioField(_l("验收结论"), choices=[("pass", _l("通过")), ("fail", _l("不通过"))],
+        outcome = RadioField(_l("验收结论"), choices=[SelectChoice("pass", _l("通过")), SelectChoice("fail", _l("不通过"))],
                              validators=[InputRequired(_l("请选择验收结论"))])
         opinion = TextAreaField(_l("验收意见"), validators=[Optional(), Length(max=TEXT)])
 
@@ -115,7 +116,7 @@ def acceptance_decision_form(project, **kwargs):
         setattr(AcceptanceDecisionForm, f"measured_{kpi.id}", BoundedDecimalField(
             kpi.name, validators=[InputRequired(_l("请填写专家组核验的实测值"))], min_value=-LIMIT, max_value=LIMIT))
         setattr(AcceptanceDecisionForm, f"met_{kpi.id}", RadioField(
-            _l("是否达到"), choices=[("yes", _l("达到")), ("no", _l("未达到"))],
+            _l("是否达到"), choices=[SelectChoice("yes", _l("达到")), SelectChoice("no", _l("未达到"))],
             validators=[InputRequired(_l("请判定是否达到"))]))
     form = AcceptanceDecisionForm(**kwargs)
     form.kpi_ids = [k.id for k in project.kpis]
@@ -128,7 +129,7 @@ def race_form(projects, **kwargs):
 
     for project in projects:
         setattr(RaceForm, f"p{project.id}", RadioField(
-            project.title, choices=[("continue", _l("继续实施")), ("eliminate", _l("淘汰"))],
+            project.title, choices=[SelectChoice("continue", _l("继续实施")), SelectChoice("eliminate", _l("淘汰"))],
             validators=[InputRequired(_l("请作出继续或淘汰的决定"))]))
         setattr(RaceForm, f"reason_{project.id}", TextAreaField(_l("理由"), validators=[Optional(),
                                                                                        Length(max=TEXT)]))
@@ -138,7 +139,7 @@ def race_form(projects, **kwargs):
 
 
 class TerminateForm(_ProblemsMixin, BaseForm):
-    reason_code = SelectField(_l("终止原因"), choices=[("", _l("请选择"))] + TerminationReason.choices(),
+    reason_code = SelectField(_l("终止原因"), choices=[SelectChoice("", _l("请选择"))] + TerminationReason.choices(),
                               validators=[DataRequired(_l("请选择终止原因"))])
     explanation = TextAreaField(_l("具体情况"), validators=[DataRequired(_l("请说明终止的具体情况")),
                                                           Length(max=TEXT)])

@@ -252,8 +252,9 @@ def end_project(project: Project, to: ProjectState, *, actor, reason: str, signa
     """Move the project to an end state, cancel its open milestones and void its reports
     in review, and tell finance (``project_ended``: unpaid tranches are cancelled)."""
     now = now or utcnow()
-    project.ended_at = now
-    move(project, to, actor, reason)
+    with db.session.no_autoflush:  # state and ended_at change together (CHECK ended_has_time)
+        project.ended_at = now
+        move(project, to, actor, reason)
     note = _("项目已结束：%(s)s", s=to.label)
     for milestone in project.milestones:
         if milestone.state in OPEN_MILESTONES:
