@@ -23,7 +23,7 @@ from ..extensions import db
 from . import award_source, operations as ops, queries, reporting, rules
 from .forms import (ConfirmForm, DecisionForm, ExtensionDecisionForm, PanelForm, RevokeForm, SignForm, TerminateForm,
                     acceptance_decision_form, race_form)
-from .models import MilestoneReport, Project, ProjectExtension, ProjectState, TerminationReason
+from .models import MilestoneReport, Project, ProjectExtension, ProjectState, ReportState, TerminationReason
 
 bp = Blueprint("project_manage", __name__, url_prefix="/manage/projects")
 
@@ -181,6 +181,8 @@ def draw_panel(report_id):
         return _report_page(report, panel_form=form)
 
     rerender_on_error(page)
+    if report.state is not ReportState.SUBMITTED:
+        raise ops.ProjectConflict(_("该报告已抽取专家或已作出评估结论"))
     if not form.validate_on_submit():
         return _report_page(report, panel_form=form), 400
     reviews = reporting.draw_report_panel(report, actor=current_user, size=form.size.data)
@@ -222,6 +224,9 @@ def race(challenge_id):
 
     rerender_on_error(page)
     if request.method == "POST":
+        blockers = ops.race_blockers(challenge)
+        if blockers:
+            raise ops.ProjectConflict("；".join(blockers))
         if not form.validate_on_submit():
             return page(), 400
         decisions = {p.id: (getattr(form, f"p{p.id}").data == "continue",

@@ -7,6 +7,7 @@ Milestone reports, expert scoring and acceptance are in ``reporting.py``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -125,7 +126,8 @@ def _project_from_bid(bid, *, actor, today: date) -> Project:
             raise ProjectConflict(_("榜单的考核指标在申报提交后已变更，请先处理变更"))
         project.kpis.append(ProjectKpi(
             position=position, name=kpi.name, comparator=kpi.comparator.value, target_value=kpi.target_value,
-            committed_value=answer["proposed_value"], unit=kpi.unit, verification=answer["verification"] or ""))
+            committed_value=Decimal(answer["proposed_value"]) if answer["proposed_value"] is not None else None,
+            unit=kpi.unit, verification=answer["verification"] or ""))
     for position, m in enumerate(milestones, 1):
         due = date.fromisoformat(m["due_on"])
         project.milestones.append(ProjectMilestone(
