@@ -123,11 +123,13 @@ def _register_blueprints(app):
     from .core.views import bp as core_bp
     from .documents.views import bp as documents_bp
     from .notifications.views import bp as notifications_bp
+    from .projects.manage_views import bp as project_manage_bp
+    from .projects.views import bp as projects_bp
     from .reviews.manage_views import bp as review_manage_bp
     from .reviews.portal_views import bp as publicity_bp
     from .reviews.views import bp as reviews_bp
 
     for bp in (core_bp, auth_bp, admin_bp, demands_bp, challenges_bp, portal_bp, documents_bp,
                bids_bp, bid_review_bp, notifications_bp, calendar_bp, experts_bp, site_bp, reviews_bp,
-               review_manage_bp, publicity_bp):
+               review_manage_bp, publicity_bp, projects_bp, project_manage_bp):
         app.register_blueprint(bp)

@@ -113,6 +113,10 @@ def register_cli(app: Flask) -> None:
 
     register_challenges_cli(app)
 
+    from .projects.cli import register_cli as register_projects_cli
+
+    register_projects_cli(app)
+
     from .documents.cli import register_documents_cli
 
     register_documents_cli(app)

@@ -11,3 +11,7 @@ from .core.models import AuditChainHead, JobLock, OutboxMessage  # noqa: F401,E4
 from .notifications.models import FieldFollow, Notification, NotificationOptOut  # noqa: F401,E402
 from .notifications import delivery as _notification_delivery  # noqa: F401,E402  (outbox handlers)
 from .reviews.models import Award, ExpertReview, Objection, Publicity, ReviewCriterion, ReviewDraw, ReviewRating, ReviewRound  # noqa: F401,E402,E501
+from .projects.models import (Acceptance, AcceptanceAttachment, AcceptanceKpiResult, MilestoneReport, Project,  # noqa: F401,E402
+                              ProjectExtension, ProjectKpi, ProjectMember, ProjectMilestone, ProjectReminder,
+                              RaceDecision, RaceOutcome, ReportAttachment, ReportKpiValue, ReportRating,
+                              ReportReview, Termination)

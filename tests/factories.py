@@ -198,3 +198,35 @@ class Factories:
                                       is_passed=passed, reason=None if passed else reason)
         db.session.commit()
         return bid
+
+    # -- reviews (app/reviews) ----------------------------------------------------------
+    def award(self, challenge, bids, *, bureau=None, publicity_over=True):
+        """Mark ``bids`` as the challenge's winners the way the award leaves them: a review
+        round, one Award per bid in rank order, and a 公示 whose window has ended (or is
+        still open with ``publicity_over=False``). For stages after the award."""
+        from datetime import timedelta
+
+        from app.core.timeutil import utcnow
+        from app.documents.operations import issue_document
+        from app.reviews.models import Award, Publicity, ReviewRound
+
+        bureau = bureau or self.user(role=Role.BUREAU)
+        round_ = ReviewRound.query.filter_by(challenge_id=challenge.id).first()
+        if round_ is None:
+            round_ = ReviewRound(challenge_id=challenge.id, panel_size=5, created_by_id=bureau.id,
+                                 scoring_deadline_at=utcnow() - timedelta(days=20))
+            db.session.add(round_)
+            db.session.flush()
+        for rank, bid in enumerate(bids, start=1):
+            db.session.add(Award(round_id=round_.id, bid_id=bid.id, rank_at_award=rank, rationale="",
+                                 awarded_by_id=bureau.id))
+        doc = issue_document("notice", {"title": f"关于{challenge.title}揭榜结果的公示",
+                                        "body": ["经专家评审，现将拟立项揭榜单位予以公示。"]},
+                             subject=challenge, actor=bureau, addressee="社会各界")
+        now = utcnow()
+        starts, ends = ((now - timedelta(days=12), now - timedelta(days=2)) if publicity_over
+                        else (now - timedelta(days=1), now + timedelta(days=9)))
+        db.session.add(Publicity(challenge_id=challenge.id, document_id=doc.id, starts_at=starts, ends_at=ends,
+                                 working_days=7, issued_by_id=bureau.id))
+        db.session.commit()
+        return round_

@@ -127,3 +127,89 @@ SAMPLES = {
     "bid_summary": (lambda: _bid(3, False), lambda: _bid(45, True)),
     "award_publicity": (lambda: _award(2, False), lambda: _award(40, True)),
 }
+
+
+# -- projects (app/projects/documents.py) ------------------------------------------------
+
+def _agreement(long: bool) -> dict:
+    n_kpis, n_ms = (30, 12) if long else (3, 3)
+    return {
+        "project_title": ("二氧化碳深度矿化养护制建材关键技术与万吨级工业试验" + ("攻关项目" * 4 if long else "")),
+        "challenge_title": "CO2深度矿化养护制建材关键技术与万吨级工业试验",
+        "issuer_name": LONG_ORG if long else "焦作市强耐新材料股份有限公司",
+        "lead_name": LONG_ORG if long else "河南理工大学",
+        "members": [LONG_ORG, "郑州大学", "河南工业大学" + RARE] if long else [],
+        "fiscal_support_fen": 123_456_789_01 if long else 2_000_000_00,
+        "issuer_funding_fen": 3_000_000_00, "self_funding_fen": 0 if long else 4_000_000_00,
+        "period_text": "2027年1月1日至2028年12月31日", "signed_text": "2026年12月29日",
+        "kpis": [{"name": f"抗压强度{i}" + (RARE if i == 1 else ""), "target": "≥120MPa",
+                  "committed": URL if long and i == 2 else "130MPa"} for i in range(1, n_kpis + 1)],
+        "milestones": [{"name": f"第{i}阶段", "due_text": "2027年6月30日", "tranche_percent": 100 // n_ms,
+                        "deliverable": (LONG_ORG + "中试线") if long and i == 1 else "中试线及检测报告"}
+                       for i in range(1, n_ms + 1)],
+        "ip_terms": ("知识产权归发榜单位与揭榜单位共有，" * (8 if long else 1)) + "双方按照揭榜协议的约定分享成果转化收益。",
+    }
+
+
+def _midterm(long: bool) -> dict:
+    return {
+        "project_title": "二氧化碳深度矿化养护制建材关键技术" + ("与万吨级工业试验攻关" * (3 if long else 0)),
+        "lead_name": LONG_ORG if long else "河南理工大学", "milestone_name": "中期",
+        "version_no": 2 if long else 1, "submitted_text": "2027年6月30日", "is_late": long,
+        "panel_text": "5名专家" if long else "3名专家", "score_text": "86.5分",
+        "kpis": [{"name": f"抗压强度{i}", "target": "≥120MPa", "measured": URL if long and i == 3 else "98MPa"}
+                 for i in range(1, (40 if long else 3) + 1)],
+        "spent_fen": 98_765_432_10 if long else 1_200_000_00,
+        "scores": [{"criterion": "进度完成情况（40分）", "score": "35.00"},
+                   {"criterion": "考核指标进展（30分）", "score": "26.00"}],
+        "conclusion": "评估结论：需整改。" + ("考核指标进展滞后，部分指标未达到阶段目标。" * (10 if long else 1)),
+        "fix_text": "请于2027年8月31日前提交整改后的里程碑报告，逾期未提交的，按不通过处理。",
+    }
+
+
+def _elimination(long: bool) -> dict:
+    return {
+        "project_title": "二氧化碳深度矿化养护制建材关键技术" + ("与万吨级工业试验攻关" * (3 if long else 0)),
+        "challenge_title": "CO2深度矿化养护制建材关键技术与万吨级工业试验",
+        "lead_name": LONG_ORG if long else "郑州大学", "checkpoint_name": "中期",
+        "decided_text": "2027年7月15日", "race_size": 2,
+        "reason": ("比较节点评估得分低于并行项目，关键指标完成度不足百分之五十。" * (12 if long else 1)) + RARE,
+        "paid_fen": 123_456_789_01 if long else 600_000_00,
+    }
+
+
+def _acceptance(long: bool) -> dict:
+    return {
+        "project_title": "二氧化碳深度矿化养护制建材关键技术" + ("与万吨级工业试验攻关" * (3 if long else 0)),
+        "lead_name": LONG_ORG if long else "河南理工大学", "period_text": "2027年1月1日至2028年12月31日",
+        "submitted_text": "2029年1月20日", "is_late": long, "panel_text": "5名专家组成的验收专家组",
+        "kpis": [{"name": f"抗压强度{i}" + (RARE if i == 1 else ""), "target": "≥120MPa",
+                  "measured": URL if long and i == 2 else "130MPa", "verdict": "达到" if i % 4 else "未达到"}
+                 for i in range(1, (40 if long else 3) + 1)],
+        "fiscal_support_fen": 2_000_000_00, "spent_fen": 1_987_654_32,
+        "conclusion": "验收结论：通过。" + ("项目完成了协议约定的全部考核指标。" * (10 if long else 1))
+        + "项目承担单位组织有力，经费使用规范，成果具有良好的推广应用前景，同意通过验收。",
+    }
+
+
+def _termination(long: bool, verb: str) -> dict:
+    return {
+        "verb": verb,
+        "project_title": "二氧化碳深度矿化养护制建材关键技术" + ("与万吨级工业试验攻关" * (3 if long else 0)),
+        "challenge_title": "CO2深度矿化养护制建材关键技术与万吨级工业试验",
+        "lead_name": LONG_ORG if long else "河南理工大学",
+        "reason": ("不可抗力：项目所需关键设备因出口管制无法采购，项目无法继续实施。" * (12 if long else 1)),
+        "paid_fen": 123_456_789_01 if long else 600_000_00, "refund_fen": 1_234_56 if long else 100_000_00,
+        "recover_fen": 600_000_00 if verb == "撤销" else 0,
+        "tolerance_text": "经研究，项目承担单位已勤勉尽责，予以容错免责。",
+    }
+
+
+SAMPLES.update({
+    "project_approval": (lambda: _agreement(False), lambda: _agreement(True)),
+    "contract_summary": (lambda: _agreement(False), lambda: _agreement(True)),
+    "midterm_opinion": (lambda: _midterm(False), lambda: _midterm(True)),
+    "elimination_notice": (lambda: _elimination(False), lambda: _elimination(True)),
+    "acceptance_opinion": (lambda: _acceptance(False), lambda: _acceptance(True)),
+    "termination_notice": (lambda: _termination(False, "终止"), lambda: _termination(True, "撤销")),
+})

@@ -12,6 +12,7 @@ from functools import lru_cache
 import pytest
 
 import app.bids.documents  # noqa: F401  (registers bid_summary)
+import app.projects.documents  # noqa: F401  (registers the project documents)
 from app.documents import render
 from app.documents.compose import compose_html
 from app.documents.titles import MIN_LINE, words

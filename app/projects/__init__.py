@@ -1,0 +1,1 @@
+"""Projects (立项 → 验收): agreements, milestones, the horse race, extension, acceptance, termination."""
