@@ -54,7 +54,11 @@ $(VENV)/.installed: requirements.txt
 
 python-deps: $(VENV)/.installed
 
-translations: python-deps
+MO := app/translations/en/LC_MESSAGES/messages.mo
+translations: python-deps $(MO)
+
+# Only when the catalogue changed: two test runs started together never rewrite it.
+$(MO): app/translations/en/LC_MESSAGES/messages.po
 	$(BIN)/pybabel -q compile -d app/translations
 
 assets: python-deps
