@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectMultipleField, StringField
+from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.fields import INDUSTRY_FIELDS
-from ..core.forms import BaseForm
+from ..core.forms import BaseForm, RowForm
 from .expert_models import MIN_YEAR
 from .expert_operations import ExpertData
 from .expert_rules import MAX_EMPLOYMENTS, MAX_RELATIONSHIPS
@@ -19,15 +18,7 @@ EXTRA_ROWS = 2
 _YEAR = NumberRange(min=MIN_YEAR, max=9999, message=_l("请输入四位年份"))
 
 
-class _RowForm(Form):
-    """A table row inside a BaseForm (no CSRF of its own; whitespace stripped; WTForms'
-    own messages such as "not a valid integer" translated like the page's)."""
-
-    class Meta:
-        bind_field = BaseForm.Meta.bind_field
-
-        def get_translations(self, form):
-            return FlaskForm.Meta.get_translations(self, form)
+_RowForm = RowForm  # a table row inside a BaseForm (core.forms.RowForm)
 
 
 class EmploymentRow(_RowForm):

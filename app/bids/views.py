@@ -247,8 +247,20 @@ def _versioned_action(token, operation, done_message):
                                     accept_kpi_misses=bool(form.accept_kpi_misses.data))
         done["base"] = base
 
+    def rerender(exc):
+        # Refused (a KPI the amendment added is unanswered, a rule broken...): show the
+        # edit form with every problem next to its field, not a dead-end page.
+        fresh = _load_own(token)
+        edit_form = BidForm(formdata=None)
+        edit_form.member_ids.choices = _member_choices(fresh)
+        edit_form.fill_from(fresh)
+        edit_form.attach_problems(exc.problems or [("", str(exc))])
+        return _render_edit(fresh, edit_form, confirm_misses=isinstance(exc, ops.KpiMissesUnconfirmed))[0]
+
     if not form.validate_on_submit():
         return error_page(400, _("请求无效，请刷新页面后重试"))
+    if bid.can_edit(current_user):
+        rerender_on_error(rerender)
     call()
     done_message(done["version"], done["base"])
     return redirect(url_for("bids.detail", bid=bid.public_id))

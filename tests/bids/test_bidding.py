@@ -263,9 +263,12 @@ def test_amendment_requires_reconfirmation(make, challenge, applicant, as_user):
 
     b = as_user(applicant)
     assert "重新确认" in b.get(f"/bids/{bid.public_id}").get_data(as_text=True)
-    # The new KPI is not answered yet: re-confirming is refused with the reason.
+    # The new KPI is not answered yet: re-confirming is refused with the reason, on the
+    # edit form itself (the place to answer it), not on a dead-end error page.
     r = b.post(f"/bids/{bid.public_id}/reconfirm", {"base_version": "1"}, token_from=f"/bids/{bid.public_id}")
-    assert r.status_code == 400 and "新增指标" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "新增指标" in page
+    assert 'name="kpis-' in page and "保存并提交" in page  # the bid form, ready to fix
     r = b.post(f"/bids/{bid.public_id}/edit", form_of(bid, make), token_from=f"/bids/{bid.public_id}/edit")
     assert r.status_code == 302
     r = b.post(f"/bids/{bid.public_id}/reconfirm", {"base_version": "1"}, token_from=f"/bids/{bid.public_id}")
