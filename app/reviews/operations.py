@@ -132,10 +132,14 @@ def _exclusions(profiles, bids, extra: dict[int, list[str]] | None = None) -> di
     return found
 
 
-def _record_draw(round_, *, kind, sequence, size, bids, extra_exclusions, actor, now, seed, replaces=None):
+def _record_draw(round_, *, kind, sequence, size, bids, extra_exclusions, actor, now, seed, replaces=None,
+                 conflict_bids=None):
+    """Draw ``size`` experts and assign each to ``bids``; conflicts are computed against
+    ``conflict_bids`` (default ``bids``)."""
     profiles = expert_pool(round_.challenge.field)
     names = {p.user_id: p.user.name for p in profiles}
-    excluded = _exclusions(profiles, bids, {k: v for k, v in extra_exclusions.items() if k in names})
+    excluded = _exclusions(profiles, conflict_bids if conflict_bids is not None else bids,
+                           {k: v for k, v in extra_exclusions.items() if k in names})
     seed = seed or secrets.token_hex(16)
     order = rules.draw_order(seed, names)
     selected = rules.draw_panel(seed, names, excluded, size)
@@ -179,7 +183,9 @@ def draw_experts(round_, *, actor, now: datetime | None = None, seed: str | None
 def draw_replacement(review: ExpertReview, *, actor, now: datetime | None = None,
                      seed: str | None = None) -> ReviewDraw:
     """补抽 one expert for the bid an expert recused from or declined, recorded like
-    the initial draw. Experts who already review (or left) this bid are excluded."""
+    the initial draw. Experts who already review (or left) this bid are excluded, and so
+    is every expert with a conflict with any bid of the challenge, as in the initial draw
+    (an employee of a competing bidder must not score its rival)."""
     now = now or utcnow()
     round_ = review.round
     _require_reviewing(round_)
@@ -192,7 +198,8 @@ def draw_replacement(review: ExpertReview, *, actor, now: datetime | None = None
     sequence = (db.session.scalar(sa.select(sa.func.max(ReviewDraw.sequence))
                                   .where(ReviewDraw.round_id == round_.id)) or 0) + 1
     draw = _record_draw(round_, kind=DrawKind.REPLACEMENT, sequence=sequence, size=1, bids=[review.bid],
-                        extra_exclusions=extra, actor=actor, now=now, seed=seed, replaces=review)
+                        extra_exclusions=extra, actor=actor, now=now, seed=seed, replaces=review,
+                        conflict_bids=passed_bids(round_.challenge))
     record_event(draw, "expert_replaced", actor=actor, reason=review.recusal_reason,
                  data={"seed": draw.seed, "replaces_review_id": review.id, "selected": draw.selected})
     return draw

@@ -262,3 +262,27 @@ def test_round_needs_review_state_and_finished_formal_review(make):
     with pytest.raises(ops.ReviewConflict, match="未完成形式审查"):
         ops.open_review_round(challenge2, actor=bureau, panel_size=5,
                               scoring_deadline_at=utcnow() + timedelta(days=3), criteria=ops.default_criteria())
+
+
+def test_replacement_excludes_an_employee_of_a_competing_bidder(make):
+    """The 补抽 for bid B keeps out the expert a rival bidder A employs, as the initial
+    draw did: only the one unconflicted spare can be drawn, whatever the seed."""
+    rival, other = make.org(org_type=OrgType.UNIVERSITY), make.org(org_type=OrgType.UNIVERSITY)
+    challenge, bids, bureau = make_review_challenge(make, bid_orgs=[rival, other])
+    pool = [make_expert(make) for _ in range(6)]
+    employee = make_expert(make, employer=rival)
+    round_ = open_round(challenge, bureau)
+    draw = ops.draw_experts(round_, actor=bureau)
+    assert employee.id not in draw.selected
+    spare = next(u for u in pool if u.id not in draw.selected)
+    review = _review(bids[1], db.session.get(type(employee), draw.selected[0]))
+    ops.confirm_no_conflict(review, actor=review.expert)
+    ops.recuse(review, actor=review.expert, reason="曾与牵头单位合作")
+    db.session.commit()
+    for n in range(8):
+        replacement = ops.draw_replacement(review, actor=bureau, seed=f"seed-{n}")
+        assert replacement.selected == [spare.id]
+        reasons = {x["id"]: x["reasons"] for x in replacement.exclusions}
+        assert any("申报牵头单位" in r for r in reasons[employee.id])
+        db.session.rollback()
+        review = db.session.get(ExpertReview, review.id)
