@@ -80,7 +80,7 @@ def test_two_horses_race_and_the_winner_is_accepted(page, make):
         page.goto(f"/manage/projects/{project.id}")
         page.fill("input[name=signed_on]", local_today().isoformat())
         page.click("button:has-text('登记签订并印发立项通知书')")
-        expect(page.locator("#documents")).to_contain_text("立项通知书")
+        expect(page.locator("#documents")).to_contain_text("立项的通知")
     logout(page)
     a, b = _fresh(a), _fresh(b)
     assert a.state is b.state is ProjectState.RUNNING
