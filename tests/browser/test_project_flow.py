@@ -132,6 +132,7 @@ def test_two_horses_race_and_the_winner_is_accepted(page, make):
     main = page.locator("main")
     expect(main).to_contain_text(a.title)
     expect(main).to_contain_text(b.title)
+    expect(main).to_contain_text("目标≥30MPa")  # plain numbers, never "3E+1"
     screenshot(page, "project_flow_1_race")
     page.check(f"input[name=p{a.id}][value=continue]")
     page.check(f"input[name=p{b.id}][value=eliminate]")
