@@ -265,3 +265,11 @@ def recuse(review_id):
 
 
 __all__ = ["bp", "ConfirmForm"]
+
+
+@bp.app_template_filter("plain_number")
+def plain_number(value) -> str:
+    """A Decimal without exponent or trailing zeros (30 -> "30", not "3E+1")."""
+    from .operations import _plain
+
+    return _plain(value)
