@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import OrgType, Role
 from app.core.timeutil import to_local, utcnow
@@ -91,13 +92,13 @@ def test_demand_to_published_challenge_on_the_portal(page, make):
     submit(page, "text=保存草稿")
     # A draft saves half-done; the pre-publication check on its page names what is missing.
     page.wait_for_url(re.compile(r"/manage/challenges/\d+$"))
-    assert "当前为99%" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("当前为99%")
     screenshot(page, "challenge_flow_3_validation_error")
     page.goto(page.url + "/edit")
     page.fill("input[name='milestones-2-tranche_percent']", "30")
     submit(page, "text=保存草稿")
     page.wait_for_url(re.compile(r"/manage/challenges/\d+$"))
-    assert "当前为99%" not in page.locator("main").inner_text()
+    expect(page.locator("main")).not_to_contain_text("当前为99%")
     challenge_url = page.url
     screenshot(page, "challenge_flow_4_draft")
     submit(page, "main .actions button:has-text('发布')")

@@ -163,7 +163,7 @@ def _flow(page, make):
     expect(page.locator("#award-form input[name=bid_ids]:checked")).to_have_count(2)
     page.click("#award-form button[type=submit]")
     expect(page.locator(".flashes")).to_contain_text("已确定揭榜方并发布揭榜结果公示")
-    assert "已发布揭榜结果公示" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("已发布揭榜结果公示")
     logout(page)
 
     # -- the public sees the 公示 and files a real-name objection ------------------------

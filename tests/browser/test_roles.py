@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from app.core import navigation
@@ -30,7 +31,7 @@ def test_role_logs_in_sees_home_and_logs_out(page, make, role):
     assert ("用户管理" in nav) == (role is Role.ADMIN)
     assert page.locator("nav.mainnav a.active").inner_text().strip() == "工作台"
     if role is Role.APPLICANT:
-        assert user.organisation.name in page.locator("main").inner_text()
+        expect(page.locator("main")).to_contain_text(user.organisation.name)
     screenshot(page, f"home_{role.value}")
 
     logout(page)
