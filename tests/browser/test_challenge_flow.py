@@ -113,9 +113,9 @@ def test_demand_to_published_challenge_on_the_portal(page, make):
     page.fill("input[name=q]", "胶凝材料")
     submit(page, "text=搜索")
     page.click(f"text={TITLE}")
-    main = page.locator("main").inner_text()
+    page.wait_for_url(re.compile(r"/challenges/\d+$"))
     for text in ("≥ 42.5 MPa", "≥ 70 %", "北京时间 UTC+8", "赛马比选", "400万元"):
-        assert text in main, text
+        expect(page.locator("main")).to_contain_text(text)
     assert re.search(r"距揭榜截止还有 \d+ 天 \d+ 小时 \d+ 分钟 \d+ 秒", page.locator(".countdown").inner_text())
     screenshot(page, "challenge_flow_5_portal_detail")
     notice = page.locator("#notices a").first
